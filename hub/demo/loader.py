@@ -1,0 +1,588 @@
+"""Load the demo content of ``content.json`` into the hub, idempotently.
+
+Every object gets a translation key derived from its demo key (UUIDv5), so a second run finds
+what the first one made and changes nothing. Pages are published through revisions, as an
+editor would publish them.
+"""
+
+import io
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import get_language_info
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.models import Locale, Page, Site
+
+from hub.audio.models import AudioAsset
+from hub.campaigns.models import (
+    CampaignAudioSpot,
+    CampaignDocument,
+    CampaignImage,
+    CampaignIndexPage,
+    CampaignPage,
+    CampaignPlace,
+)
+from hub.core.models import (
+    EventPage,
+    HomePage,
+    Language,
+    OutcomeDocument,
+    ProgrammeItem,
+    Recommendation,
+    RecommendationsPage,
+    StandardPage,
+)
+from hub.partners.models import PartnerOrganisation
+from hub.radio.models import Contributor, EpisodeContributor, EpisodePage, RadioIndexPage, ShowPage
+from hub.stories.models import StoryIndexPage, StoryPage, Theme
+
+from . import media
+from .themes import THEMES
+
+CONTENT_DIR = Path(__file__).with_name("content")
+KEY_NAMESPACE = uuid.UUID("6f1c9a52-3f8e-5b7d-9a41-2c0e8d7b5a10")
+DEMO_USERNAME = "admin"
+DEMO_PASSWORD = "hub-demo-2026"  # noqa: S105 - a documented demo login, never used in production
+LANGS = ["en", "de", "el", "it", "ar"]
+
+
+def translation_key(kind: str, key: str) -> uuid.UUID:
+    return uuid.uuid5(KEY_NAMESPACE, f"{kind}:{key}")
+
+
+def paragraphs_html(paragraphs: Iterable[str]) -> str:
+    return "".join(f"<p>{escape(text)}</p>" for text in paragraphs)
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+
+    def add(self, label: str) -> None:
+        self.created.append(label)
+
+
+class DemoLoader:
+    def __init__(self, content: dict, progress: Callable[[str], None] | None = None):
+        self.content = content
+        self.progress = progress or (lambda _label: None)
+        self.report = LoadReport()
+        self.locales: dict[str, Locale] = {}
+        self.user = None
+
+    # --- helpers -----------------------------------------------------------------------
+    def step(self, label: str) -> None:
+        self.progress(label)
+
+    def page(self, model, kind: str, key: str, lang: str, parent: Page, fields: dict, after_create=None) -> Page:
+        """Get or create-and-publish one page translation."""
+        existing = model.objects.filter(translation_key=translation_key(kind, key), locale=self.locales[lang]).first()
+        if existing is not None:
+            return existing
+        page = model(locale=self.locales[lang], translation_key=translation_key(kind, key), **fields)
+        parent.add_child(instance=page)
+        if after_create is not None:
+            after_create(page)
+        page.save_revision(user=self.user, log_action=True).publish(user=self.user)
+        self.report.add(f"{model.__name__} {key} [{lang}]")
+        return model.objects.get(pk=page.pk)
+
+    def snippet(self, model, kind: str, key: str, lang: str, fields: dict, m2m: dict | None = None):
+        tk = translation_key(kind, key)
+        existing = model.objects.filter(translation_key=tk, locale=self.locales[lang]).first()
+        if existing is not None:
+            return existing
+        obj = model.objects.create(locale=self.locales[lang], translation_key=tk, **fields)
+        self.report.add(f"{model.__name__} {key} [{lang}]")
+        return obj
+
+    def image(self, key: str, title: str, data: Callable[[], bytes], ext: str = "jpg") -> Image:
+        existing = Image.objects.filter(title=title, file__startswith=f"original_images/demo-{key}").first()
+        if existing is not None:
+            return existing
+        image = Image(
+            title=title, uploaded_by_user=self.user, file=ImageFile(io.BytesIO(data()), name=f"demo-{key}.{ext}")
+        )
+        image.save()
+        self.report.add(f"Image {key}")
+        return image
+
+    def document(self, key: str, title: str) -> Document:
+        existing = Document.objects.filter(file__startswith=f"documents/demo-{key}").first()
+        if existing is not None:
+            return existing
+        document = Document(title=title, uploaded_by_user=self.user)
+        document.file.save(f"demo-{key}.pdf", ContentFile(media.pdf_document(key, title)), save=False)
+        document.save()
+        self.report.add(f"Document {key}")
+        return document
+
+    def audio(self, key: str, title: str, speech: str, voice: str, seconds: float) -> AudioAsset:
+        existing = AudioAsset.objects.filter(source__contains=f"/demo-{key}").first()
+        if existing is not None:
+            return existing
+        asset = AudioAsset(title=title, uploaded_by=self.user, duration_seconds=float(seconds))
+        asset.source.save(f"demo-{key}.mp3", ContentFile(media.spoken_clip(speech, voice, seconds, key)), save=False)
+        asset.save()
+        self.report.add(f"AudioAsset {key}")
+        return asset
+
+    # --- the load ----------------------------------------------------------------------
+    def run(self) -> LoadReport:
+        self.step("locales and demo user")
+        self.ensure_locales()
+        self.ensure_user()
+        self.step("partners")
+        partners = self.load_partners()
+        self.step("themes and languages")
+        themes = self.load_themes()
+        self.step("home pages")
+        homes = self.load_homes()
+        self.step("about, guidelines, recommendations, conference")
+        self.load_standard_pages(homes)
+        self.step("contributors")
+        contributors = self.load_contributors()
+        self.step("show and episodes (generating audio)")
+        episodes = self.load_radio(homes, contributors)
+        self.step("stories")
+        stories = self.load_stories(homes, themes, partners, episodes)
+        self.step("campaign")
+        self.load_campaign(homes, partners, stories)
+        return self.report
+
+    def ensure_locales(self) -> None:
+        for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+            self.locales[code], _ = Locale.objects.get_or_create(language_code=code)
+
+    def ensure_user(self) -> None:
+        user_model = get_user_model()
+        self.user = user_model.objects.filter(username=DEMO_USERNAME).first()
+        if self.user is None:
+            self.user = user_model.objects.create_superuser(DEMO_USERNAME, "admin@example.org", DEMO_PASSWORD)
+            self.report.add("demo superuser")
+
+    def load_partners(self) -> dict[str, dict[str, PartnerOrganisation]]:
+        result: dict[str, dict[str, PartnerOrganisation]] = {}
+        for item in self.content["partners"]:
+            key = item["key"]
+            initials = "".join(word[0] for word in item["name"]["en"].split() if word[0].isupper())[:4] or key[:3]
+            logo = self.image(
+                f"logo-{key}",
+                f"{item['name']['en']} logo",
+                lambda key=key, initials=initials: media.monogram(key, initials),
+                "png",
+            )
+            result[key] = {}
+            for lang in LANGS:
+                result[key][lang] = self.snippet(
+                    PartnerOrganisation,
+                    "partner",
+                    key,
+                    lang,
+                    {
+                        "name": item["name"][lang],
+                        "slug": key,
+                        "kind": item["kind"],
+                        "country": item["country"],
+                        "city": item["city"][lang],
+                        "website": item["website"],
+                        "logo": logo,
+                        "description": paragraphs_html([item["description"][lang]]),
+                        "is_coordinator": item.get("role") == "coordinator",
+                        "is_broadcast_partner": bool(item.get("broadcast_partner")),
+                    },
+                )
+        return result
+
+    def load_themes(self) -> dict[str, dict[str, Theme]]:
+        return {
+            slug: {
+                lang: self.snippet(Theme, "theme", slug, lang, {"name": names[lang], "slug": slug}) for lang in LANGS
+            }
+            for slug, names in THEMES.items()
+        }
+
+    def language(self, code: str) -> Language:
+        try:
+            name = get_language_info(code)["name_local"]
+        except KeyError:
+            name = code
+        language, created = Language.objects.get_or_create(code=code, defaults={"name": name})
+        if created:
+            self.report.add(f"Language {code}")
+        return language
+
+    def load_homes(self) -> dict[str, HomePage]:
+        root = Page.get_first_root_node()
+        # Wagtail's initial migration leaves a plain "Welcome" page; the hub's home replaces it.
+        for stale in root.get_children().filter(content_type__model="page", content_type__app_label="wagtailcore"):
+            stale.delete()
+        home_data = self.content["home"]
+        homes = {}
+        for lang in LANGS:
+            homes[lang] = self.page(
+                HomePage,
+                "home",
+                "home",
+                lang,
+                root,
+                {
+                    "title": home_data["title"][lang],
+                    "slug": "home" if lang == "en" else f"home-{lang}",
+                    "intro": home_data["intro"][lang],
+                },
+            )
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(
+                hostname="localhost",
+                port=80,
+                root_page=homes["en"],
+                is_default_site=True,
+                site_name=self.content["site"]["name"],
+            )
+        elif site.root_page_id != homes["en"].pk:
+            site.root_page = homes["en"]
+            site.site_name = self.content["site"]["name"]
+            site.save()
+        return homes
+
+    def load_standard_pages(self, homes: dict[str, HomePage]) -> None:
+        for key in ("about", "guidelines"):
+            data = self.content[key]
+            for lang in LANGS:
+                self.page(
+                    StandardPage,
+                    "standard",
+                    key,
+                    lang,
+                    homes[lang],
+                    {
+                        "title": data["title"][lang],
+                        "slug": key,
+                        "intro": data["intro"][lang],
+                        "show_in_menus": True,
+                        "body": [
+                            {"type": "paragraph", "value": paragraphs_html([text])} for text in data["body"][lang]
+                        ],
+                    },
+                )
+        data = self.content["recommendations"]
+        for lang in LANGS:
+
+            def add_items(page, lang=lang):
+                for item in data["items"]:
+                    page.recommendations.add(
+                        Recommendation(
+                            level=item["level"], title=item["title"][lang], text=paragraphs_html([item["text"][lang]])
+                        )
+                    )
+
+            self.page(
+                RecommendationsPage,
+                "recommendations",
+                "recommendations",
+                lang,
+                homes[lang],
+                {
+                    "title": data["title"][lang],
+                    "slug": "recommendations",
+                    "intro": data["intro"][lang],
+                    "show_in_menus": True,
+                },
+                after_create=add_items,
+            )
+        data = self.content["event"]
+        outcome_docs = [self.document("conference-programme", data["title"]["en"])]
+        for lang in LANGS:
+
+            def add_programme(page, lang=lang):
+                for item in data["programme"]:
+                    page.programme.add(
+                        ProgrammeItem(
+                            starts_at=timezone.make_aware(datetime.fromisoformat(item["time"])),
+                            title=item["title"][lang],
+                            speaker=item.get("speaker", ""),
+                        )
+                    )
+                for document in outcome_docs:
+                    page.outcome_documents.add(OutcomeDocument(document=document, title=data["title"][lang]))
+
+            self.page(
+                EventPage,
+                "event",
+                "conference",
+                lang,
+                homes[lang],
+                {
+                    "title": data["title"][lang],
+                    "slug": "conference",
+                    "intro": data["intro"][lang],
+                    "start_date": date.fromisoformat(data["start_date"]),
+                    "end_date": date.fromisoformat(data["end_date"]),
+                    "venue": data["venue"][lang],
+                    "city": data["city"][lang],
+                    "country": data["country"],
+                    "outcome": paragraphs_html([data["outcome"][lang]]),
+                    "show_in_menus": True,
+                },
+                after_create=add_programme,
+            )
+
+    def load_contributors(self) -> dict[str, dict[str, Contributor]]:
+        return {
+            item["key"]: {
+                lang: self.snippet(
+                    Contributor,
+                    "contributor",
+                    item["key"],
+                    lang,
+                    {
+                        "name": item["name"],
+                        "role": item["role"],
+                        "bio": item["bio"][lang],
+                        "link": item.get("link", ""),
+                    },
+                )
+                for lang in LANGS
+            }
+            for item in self.content["contributors"]
+        }
+
+    def load_radio(self, homes, contributors) -> dict[str, dict[str, EpisodePage]]:
+        show_data = self.content["show"]
+        artwork = self.image(
+            "show-artwork",
+            f"{show_data['title']['en']} artwork",
+            lambda: media.illustration("show-artwork", (1400, 1400)),
+        )
+        section_titles = {"en": "Radio", "de": "Radio", "el": "Ραδιόφωνο", "it": "Radio", "ar": "الإذاعة"}
+        shows = {}
+        for lang in LANGS:
+            index = self.page(
+                RadioIndexPage,
+                "section",
+                "radio",
+                lang,
+                homes[lang],
+                {"title": section_titles[lang], "slug": "radio", "show_in_menus": True},
+            )
+            shows[lang] = self.page(
+                ShowPage,
+                "show",
+                show_data["key"],
+                lang,
+                index,
+                {
+                    "title": show_data["title"][lang],
+                    "slug": show_data["key"],
+                    "description": show_data["description"][lang],
+                    "artwork": artwork,
+                    "podcast_language": lang,
+                    "apple_category": f"{show_data['category']} > {show_data['subcategory']}",
+                    "explicit": show_data["explicit"],
+                    "show_type": show_data["type"],
+                    "owner_name": show_data["owner_name"],
+                    "owner_email": show_data["owner_email"],
+                    "copyright": show_data["copyright"],
+                    "licence": show_data["license"],
+                    "funding_url": show_data["funding_url"],
+                    "funding_text": show_data["funding_text"][lang],
+                },
+            )
+        episodes: dict[str, dict[str, EpisodePage]] = {}
+        for item in self.content["episodes"]:
+            key = item["key"]
+            asset = self.audio(
+                key, item["text"]["en"]["title"], item["speech"], item["speech_lang"], item["duration_seconds"]
+            )
+            episodes[key] = {}
+            for lang, text in item["text"].items():
+                if lang not in LANGS:
+                    continue
+
+                def add_contributors(page, lang=lang, item=item):
+                    for credit in item["contributors"]:
+                        page.contributors.add(
+                            EpisodeContributor(
+                                contributor=contributors[credit["contributor"]][lang], role=credit["role"]
+                            )
+                        )
+
+                episodes[key][lang] = self.page(
+                    EpisodePage,
+                    "episode",
+                    key,
+                    lang,
+                    shows[lang],
+                    {
+                        "title": text["title"],
+                        "slug": key,
+                        "summary": text["summary"],
+                        "show_notes": paragraphs_html(text["show_notes"]),
+                        "audio": asset,
+                        "season_number": item.get("season"),
+                        "episode_number": item.get("number"),
+                        "episode_type": item["episode_type"],
+                        "explicit": item.get("explicit", False),
+                        "location": item["location"].get(lang) or item["location"]["en"],
+                        "country": item.get("country", ""),
+                        "publication_date": date.fromisoformat(item["publication_date"]),
+                    },
+                    after_create=add_contributors,
+                )
+        return episodes
+
+    def load_stories(self, homes, themes, partners, episodes) -> dict[str, dict[str, StoryPage]]:
+        section_titles = {"en": "Stories", "de": "Geschichten", "el": "Ιστορίες", "it": "Storie", "ar": "قصص"}
+        indexes = {
+            lang: self.page(
+                StoryIndexPage,
+                "section",
+                "stories",
+                lang,
+                homes[lang],
+                {"title": section_titles[lang], "slug": "stories", "show_in_menus": True},
+            )
+            for lang in LANGS
+        }
+        stories: dict[str, dict[str, StoryPage]] = {}
+        for item in self.content["stories"]:
+            key = item["key"]
+            original = item["locale"]
+            hero = self.image(
+                f"story-{key}", item["text"][original]["title"], lambda key=key: media.illustration(f"story-{key}")
+            )
+            languages = [self.language(code) for code in item["languages"]]
+            stories[key] = {}
+            for lang, text in item["text"].items():
+                if lang not in LANGS:
+                    continue
+                related = [
+                    episodes[e][lang] for e in _related_episode_keys(self.content, key) if lang in episodes.get(e, {})
+                ]
+
+                def set_relations(page, lang=lang, related=related, item=item, languages=languages):
+                    page.themes.set([themes[slug][lang] for slug in item["themes"]])
+                    page.partners.set([partners[p][lang] for p in item["partners"]])
+                    page.languages.set(languages)
+                    page.related_episodes.set(related)
+
+                body = [{"type": "paragraph", "value": paragraphs_html(text["body"][:2])}]
+                body.append({"type": "quote", "value": {"text": text["quote"], "attribution": item["storyteller"]}})
+                body.append({"type": "paragraph", "value": paragraphs_html(text["body"][2:])})
+                stories[key][lang] = self.page(
+                    StoryPage,
+                    "story",
+                    key,
+                    lang,
+                    indexes[lang],
+                    {
+                        "title": text["title"],
+                        "slug": key,
+                        "storyteller_name": item["storyteller"],
+                        "country": item["country"],
+                        "city": item["city"].get(lang) or item["city"].get("en") or next(iter(item["city"].values())),
+                        "publication_date": date.fromisoformat(item["publication_date"]),
+                        "hero_image": hero,
+                        "hero_alt": text["hero_alt"],
+                        "summary": text["summary"],
+                        "body": body,
+                    },
+                    after_create=set_relations,
+                )
+        return stories
+
+    def load_campaign(self, homes, partners, stories) -> None:
+        data = self.content["campaign"]
+        section_titles = {"en": "Campaigns", "de": "Kampagnen", "el": "Εκστρατείες", "it": "Campagne", "ar": "الحملات"}
+        key = data["key"]
+        images = [
+            self.image(
+                f"campaign-{key}-{n}",
+                data["images"][n]["caption"]["en"],
+                lambda n=n: media.illustration(f"campaign-{key}-{n}"),
+            )
+            for n in range(len(data["images"]))
+        ]
+        spots = [
+            self.audio(f"spot-{spot['key']}", spot["title"]["en"], spot["speech"], spot["speech_lang"], 15)
+            for spot in data["audio_spots"]
+        ]
+        documents = [
+            self.document(f"campaign-{key}-{n}", doc["title"]["en"]) for n, doc in enumerate(data["documents"])
+        ]
+        for lang in LANGS:
+            index = self.page(
+                CampaignIndexPage,
+                "section",
+                "campaigns",
+                lang,
+                homes[lang],
+                {"title": section_titles[lang], "slug": "campaigns", "show_in_menus": True},
+            )
+
+            def add_media(page, lang=lang):
+                for place in data["places"]:
+                    page.places.add(CampaignPlace(city=place["city"][lang], country=place["country"]))
+                for image, meta in zip(images, data["images"], strict=True):
+                    page.images.add(
+                        CampaignImage(image=image, alt_text=meta["alt"][lang], caption=meta["caption"][lang])
+                    )
+                for asset, spot in zip(spots, data["audio_spots"], strict=True):
+                    page.audio_spots.add(CampaignAudioSpot(audio=asset, title=spot["title"][lang]))
+                for document, meta in zip(documents, data["documents"], strict=True):
+                    page.documents.add(
+                        CampaignDocument(document=document, title=meta["title"][lang], summary=meta["summary"][lang])
+                    )
+                page.partners.set([partners[p][lang] for p in data["partners"]])
+                page.related_stories.set(
+                    [stories[s][lang] for s in data["related_stories"] if lang in stories.get(s, {})]
+                )
+
+            self.page(
+                CampaignPage,
+                "campaign",
+                key,
+                lang,
+                index,
+                {
+                    "title": data["title"][lang],
+                    "slug": key,
+                    "intro": data["intro"][lang],
+                    "aims": "<ul>" + "".join(f"<li>{escape(aim)}</li>" for aim in data["aims"][lang]) + "</ul>",
+                    "start_date": date.fromisoformat(data["start_date"]),
+                    "end_date": date.fromisoformat(data["end_date"]),
+                },
+                after_create=add_media,
+            )
+
+
+def _related_episode_keys(content: dict, story_key: str) -> list[str]:
+    return [episode["key"] for episode in content["episodes"] if story_key in episode.get("related_stories", [])]
+
+
+def read_content(content_dir: Path = CONTENT_DIR) -> dict:
+    """Merge the JSON files of the content folder (site pages, stories, radio) into one dict."""
+    content: dict = {}
+    for path in sorted(content_dir.glob("*.json")):
+        content.update(json.loads(path.read_text(encoding="utf-8")))
+    return content
+
+
+def load_demo_content(progress: Callable[[str], None] | None = None, content_dir: Path = CONTENT_DIR) -> LoadReport:
+    content = read_content(content_dir)
+    with transaction.atomic():
+        return DemoLoader(content, progress).run()

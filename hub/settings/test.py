@@ -1,0 +1,34 @@
+"""pytest profile: fast hasher, in-memory cache, tasks run immediately.
+
+The test database is an SQLite file (not ``:memory:``) so that a real task worker started in
+another process by the tests sees the same data. Paths are passed on through the environment,
+so subprocesses that load these settings share them.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+_scratch = Path(os.environ.setdefault("HUB_TEST_SCRATCH", tempfile.mkdtemp(prefix="hub-test-")))
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "audio"]},
+}
+MEDIA_ROOT = _scratch / "media"
+STATIC_ROOT = _scratch / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+DATABASES["default"]["NAME"] = _scratch / "hub.sqlite3"
+DATABASES["default"]["TEST"] = {"NAME": str(_scratch / "test.sqlite3")}
