@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
 
@@ -21,6 +22,7 @@ class AudioAsset(index.Indexed, models.Model):
     error_message = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    panels = [FieldPanel("title"), FieldPanel("source")]
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
 
     class Meta:

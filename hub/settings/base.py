@@ -133,9 +133,14 @@ WAGTAIL_CONTENT_LANGUAGES = [
     ("it", "Italiano"),
     ("ar", "العربية"),
 ]
+# The UI languages, each with a complete catalogue. Wagtail needs every content language in
+# LANGUAGES too; an extra content language shows its pages with the English UI.
+UI_LANGUAGES = list(LANGUAGES)
 for _item in filter(None, os.environ.get("HUB_EXTRA_CONTENT_LANGUAGES", "").split(",")):
     _code, _, _name = _item.partition(":")
-    WAGTAIL_CONTENT_LANGUAGES.append((_code.strip(), _name.strip() or _code.strip()))
+    _code, _name = _code.strip(), _name.strip() or _code.strip()
+    WAGTAIL_CONTENT_LANGUAGES.append((_code, _name))
+    LANGUAGES.append((_code, _name))
 
 # --- Static and media ------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -32,3 +32,9 @@ STORAGES = {
 }
 DATABASES["default"]["NAME"] = _scratch / "hub.sqlite3"
 DATABASES["default"]["TEST"] = {"NAME": str(_scratch / "test.sqlite3")}
+
+# A test that starts a real ``db_worker`` sets HUB_TEST_WORKER=1 for the worker process: it then
+# uses the database task backend and opens the test database itself.
+if os.environ.get("HUB_TEST_WORKER"):
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "audio"]}}
+    DATABASES["default"]["NAME"] = DATABASES["default"]["TEST"]["NAME"]
