@@ -43,6 +43,14 @@ class HomePage(Page):
 
     # One home page per language, all directly under the tree's root.
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "core.StandardPage",
+        "core.RecommendationsPage",
+        "core.EventPage",
+        "stories.StoryIndexPage",
+        "radio.RadioIndexPage",
+        "campaigns.CampaignIndexPage",
+    ]
     template = "pages/home_page.html"
 
     class Meta:
