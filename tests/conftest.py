@@ -39,6 +39,8 @@ def ensure_locales() -> dict[str, Locale]:
 def build_site_tree() -> SiteTree:
     locales = ensure_locales()
     root = Page.get_first_root_node()
+    if root is None:  # a transactional test flushed the tables, Wagtail's root page too
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locales["en"]))
     for stale in root.get_children():
         stale.delete()
     tree = SiteTree()

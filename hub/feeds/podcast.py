@@ -48,7 +48,7 @@ def _aware(day):
 
 def build_show_feed(show, request) -> bytes:
     feed_url = request.build_absolute_uri(request.path)
-    page_url = show.get_full_url(request)
+    page_url = request.build_absolute_uri(show.get_url(request))
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.register_extension("hub", HubFeedExtension, HubEntryExtension, rss=True, atom=False)
@@ -79,7 +79,7 @@ def build_show_feed(show, request) -> bytes:
         entry.guid(f"urn:hub:episode:{episode.translation_key}:{episode.locale_id}", permalink=False)
         entry.title(episode.title)
         entry.description(episode.summary)
-        entry.link(href=episode.get_full_url(request))
+        entry.link(href=request.build_absolute_uri(episode.get_url(request)))
         entry.pubDate(_aware(episode.publication_date))
         entry.enclosure(
             request.build_absolute_uri(episode.audio.source.url),
