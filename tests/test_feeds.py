@@ -3,18 +3,35 @@
 import pytest
 from lxml import etree
 
-from hub.audio.factories import AudioAssetFactory
+from hub.audio.models import Rendition
 
 pytestmark = pytest.mark.django_db
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 
 
+def add_podcast_rendition(asset, size=123_456, duration=61.4):
+    return Rendition.objects.create(
+        asset=asset,
+        preset="podcast-mp3",
+        file="audio/renditions/test/podcast-mp3.mp3",
+        mime_type="audio/mpeg",
+        size_bytes=size,
+        duration_seconds=duration,
+        bitrate=128_000,
+        sample_rate=44_100,
+        channels=2,
+        integrated_lufs=-16.0,
+        true_peak_dbtp=-2.0,
+        target_lufs=-16.0,
+        sha256="0" * 64,
+    )
+
+
 def test_show_feed(site_tree, client):
     show = site_tree.page("show", "en")
     episode = site_tree.page("episode", "en")
-    episode.audio = AudioAssetFactory(duration_seconds=61.4)
-    episode.save_revision().publish()
+    add_podcast_rendition(episode.audio)
     response = client.get(f"/feeds/shows/{show.pk}.xml")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/rss+xml; charset=utf-8"
@@ -30,10 +47,17 @@ def test_show_feed(site_tree, client):
     items = channel.findall("item")
     assert len(items) == 1
     enclosure = items[0].find("enclosure")
-    assert int(enclosure.get("length")) == episode.audio.source.size > 0
-    assert enclosure.get("url").startswith("http://testserver/media/")
+    assert enclosure.get("length") == "123456"
+    assert enclosure.get("type") == "audio/mpeg"
+    assert enclosure.get("url") == "http://testserver/media/audio/renditions/test/podcast-mp3.mp3"
     assert items[0].findtext(f"{ITUNES}duration") == "61"
     assert items[0].findtext(f"{ITUNES}explicit") == "false"
+
+
+def test_episode_without_rendition_is_left_out(site_tree, client):
+    show = site_tree.page("show", "it")
+    channel = etree.fromstring(client.get(f"/feeds/shows/{show.pk}.xml").content).find("channel")
+    assert channel.findall("item") == []
 
 
 def test_unpublished_show_has_no_feed(site_tree, client):

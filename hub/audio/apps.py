@@ -8,6 +8,4 @@ class AudioConfig(AppConfig):
     verbose_name = _("Audio")
 
     def ready(self):
-        from .signal_handlers import register_signal_handlers
-
-        register_signal_handlers()
+        from . import checks  # noqa: F401 - registers the system checks

@@ -1,38 +1,265 @@
-"""Background work on audio. This module is the only bridge from Django to media_pipeline."""
+"""Background work on audio. This module is the only bridge from Django to media_pipeline.
 
+``process_audio_task`` copies the source out of storage into a temporary folder, runs the
+pipeline there, uploads every output through the storage API and only then swaps the
+``Rendition`` rows in one transaction. Until that transaction commits, listeners and feeds keep
+seeing the previous renditions (or none); if anything fails, the new files are deleted again and
+the asset is marked failed with a readable reason. A worker killed mid-run leaves the asset in
+``processing`` with an old heartbeat: ``manage.py process_audio --stale`` queues it again.
+"""
+
+import hashlib
 import logging
 import shutil
 import tempfile
+import time
+import uuid
+from dataclasses import asdict
 from pathlib import Path
 
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 from django_tasks import task
 
-from media_pipeline.errors import PipelineError
-from media_pipeline.probe import probe
+import media_pipeline
+from media_pipeline import PipelineError, TagMetadata, UnsupportedMedia
 
-from .models import AudioAsset
+from .models import AudioAsset, AudioStatus, Rendition
 
 logger = logging.getLogger(__name__)
 
+TEMP_PREFIX = "hub-audio-"
+PROGRESS_EVERY_SECONDS = 1.0
+COPY_CHUNK = 1024 * 1024
 
-def _local_copy(asset: AudioAsset, directory: Path) -> Path:
-    """Copy the source through the storage API (it may live in object storage)."""
-    target = directory / Path(asset.source.name).name
+
+class RunSuperseded(Exception):
+    """Another run took this asset over (ours was presumed dead); our outputs are discarded."""
+
+
+def _temp_root() -> Path:
+    return Path(getattr(settings, "HUB_AUDIO_TEMP_DIR", None) or tempfile.gettempdir())
+
+
+def _remove_leftovers(asset_id: int) -> None:
+    """Delete temporary folders of earlier runs of this asset that a killed worker left."""
+    for leftover in _temp_root().glob(f"{TEMP_PREFIX}{asset_id}-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _claim(asset_id: int, token: str) -> bool:
+    """Move a queued (or stale) asset to processing; False if someone else has it."""
+    stale_cutoff = timezone.now() - timezone.timedelta(seconds=getattr(settings, "HUB_AUDIO_STALE_SECONDS", 600))
+    now = timezone.now()
+    claimable = Q(status=AudioStatus.QUEUED) | Q(status=AudioStatus.PROCESSING, heartbeat_at__lt=stale_cutoff)
+    claimed = AudioAsset.objects.filter(claimable, pk=asset_id).update(
+        status=AudioStatus.PROCESSING,
+        run_token=token,
+        stage="start",
+        progress=0,
+        error_message="",
+        started_at=now,
+        heartbeat_at=now,
+        finished_at=None,
+        updated_at=now,
+    )
+    if claimed:
+        AudioAsset.objects.filter(pk=asset_id).update(attempts=F("attempts") + 1)
+    return bool(claimed)
+
+
+def _local_copy(asset: AudioAsset, directory: Path) -> tuple[Path, str]:
+    """Copy the source out of storage (it may live in a bucket) in chunks, hashing on the way."""
+    target = directory / ("source" + Path(asset.source.name).suffix)
+    digest = hashlib.sha256()
     with asset.source.open("rb") as source, target.open("wb") as out:
-        shutil.copyfileobj(source, out, length=1024 * 1024)
+        while chunk := source.read(COPY_CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+    return target, digest.hexdigest()
+
+
+def _cover(show, directory: Path) -> Path | None:
+    if not getattr(show, "artwork_id", None):
+        return None
+    rendition = show.artwork.get_rendition("fill-1400x1400|format-jpeg|jpegquality-85")
+    target = directory / "cover.jpg"
+    with rendition.file.open("rb") as source, target.open("wb") as out:
+        shutil.copyfileobj(source, out)
     return target
 
 
-@task(queue_name="audio")
-def probe_audio_task(asset_id: int) -> None:
-    asset = AudioAsset.objects.filter(pk=asset_id).first()
-    if asset is None:
-        logger.info("Audio asset %s no longer exists; nothing to probe.", asset_id)
-        return
-    with tempfile.TemporaryDirectory(prefix="hub-probe-") as tmp:
-        try:
-            info = probe(_local_copy(asset, Path(tmp)))
-        except PipelineError as exc:
-            AudioAsset.objects.filter(pk=asset_id).update(error_message=str(exc))
+def _metadata(asset: AudioAsset, directory: Path) -> tuple[TagMetadata, Path | None]:
+    """Tags come from the episode that uses the recording, if any; never from the source file."""
+    episode = asset.episodes.select_related("locale").order_by("pk").first()
+    if episode is None:
+        return TagMetadata(title=asset.title), None
+    show = episode.get_parent().specific
+    metadata = TagMetadata(
+        title=episode.title,
+        artist=getattr(show, "owner_name", ""),
+        album=show.title,
+        date=episode.publication_date.isoformat(),
+        language=episode.locale.language_code,
+        description=episode.summary,
+        url=episode.full_url or "",
+        genre="Podcast",
+    )
+    return metadata, _cover(show, directory)
+
+
+class _Progress:
+    """Throttled progress reports to the database, which double as the worker's heartbeat."""
+
+    def __init__(self, asset_id: int, token: str, also=None):
+        self.asset_id = asset_id
+        self.token = token
+        self.also = also
+        self.last = 0.0
+
+    def __call__(self, percent: float, stage: str) -> None:
+        if self.also is not None:
+            self.also(percent, stage)
+        now = time.monotonic()
+        if now - self.last < PROGRESS_EVERY_SECONDS and percent < 100:
             return
-    AudioAsset.objects.filter(pk=asset_id).update(duration_seconds=info.duration, error_message="")
+        self.last = now
+        updated = AudioAsset.objects.filter(pk=self.asset_id, run_token=self.token).update(
+            progress=min(int(percent), 99), stage=stage[:32], heartbeat_at=timezone.now()
+        )
+        if not updated:
+            raise RunSuperseded
+
+
+def _store(path: Path, name: str) -> str:
+    with path.open("rb") as handle:
+        return default_storage.save(name, File(handle, name=path.name))
+
+
+def _fail(asset_id: int, message: str) -> None:
+    AudioAsset.objects.filter(pk=asset_id).update(
+        status=AudioStatus.FAILED,
+        error_message=message,
+        stage="",
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+@task(queue_name="audio")
+def process_audio_task(asset_id: int) -> str:
+    return run_processing(asset_id)
+
+
+def run_processing(asset_id: int, on_progress=None) -> str:
+    """Process one queued asset; returns "ready", "failed", "skipped" or "superseded"."""
+    token = uuid.uuid4().hex[:12]
+    if not _claim(asset_id, token):
+        logger.info("Audio asset %s is not waiting for processing; nothing to do.", asset_id)
+        return "skipped"
+    asset = AudioAsset.objects.get(pk=asset_id)
+    _remove_leftovers(asset_id)
+    workdir = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{asset_id}-", dir=_temp_root()))
+    stored: list[str] = []
+    try:
+        source, sha256 = _local_copy(asset, workdir)
+        AudioAsset.objects.filter(pk=asset_id).update(sha256=sha256)
+        metadata, cover = _metadata(asset, workdir)
+        result = media_pipeline.process(
+            source,
+            workdir / "out",
+            metadata=metadata,
+            cover=cover,
+            progress=_Progress(asset_id, token, also=on_progress),
+            max_duration=getattr(settings, "HUB_AUDIO_MAX_DURATION_SECONDS", media_pipeline.DEFAULT_MAX_DURATION),
+        )
+        prefix = f"audio/renditions/{asset_id}/{token}"
+        rows = []
+        for item in result.renditions:
+            name = _store(Path(item.path), f"{prefix}/{item.preset}{Path(item.path).suffix}")
+            stored.append(name)
+            rows.append(
+                Rendition(
+                    asset_id=asset_id,
+                    preset=item.preset,
+                    file=name,
+                    mime_type=item.mime_type,
+                    size_bytes=item.size_bytes,
+                    duration_seconds=item.duration,
+                    bitrate=item.bitrate,
+                    sample_rate=item.sample_rate,
+                    channels=item.channels,
+                    integrated_lufs=item.loudness.integrated_lufs,
+                    true_peak_dbtp=item.loudness.true_peak_dbtp,
+                    loudness_range_lu=item.loudness.loudness_range_lu,
+                    target_lufs=item.target.integrated,
+                    sha256=item.sha256,
+                )
+            )
+        peaks_name = ""
+        if result.peaks_path:
+            peaks_name = _store(Path(result.peaks_path), f"{prefix}/peaks.json")
+            stored.append(peaks_name)
+        _publish(asset_id, token, rows, peaks_name, result)
+    except RunSuperseded:
+        logger.warning("Audio asset %s was taken over by another run; discarding this one.", asset_id)
+        _delete_files(stored)
+        return "superseded"
+    except PipelineError as exc:
+        _delete_files(stored)
+        kind = "Unusable recording" if isinstance(exc, UnsupportedMedia) else "Processing failed"
+        _fail(asset_id, f"{kind}: {exc}")
+        logger.info("Audio asset %s failed: %s", asset_id, exc)
+        return "failed"
+    except BaseException:
+        _delete_files(stored)
+        _fail(asset_id, "Internal error while processing; the administrators have the details in the worker log.")
+        raise
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return "ready"
+
+
+def _publish(asset_id: int, token: str, rows: list[Rendition], peaks_name: str, result) -> None:
+    """Swap in the new renditions atomically; delete the old files once that has committed."""
+    with transaction.atomic():
+        asset = AudioAsset.objects.select_for_update().get(pk=asset_id)
+        if asset.run_token != token:
+            raise RunSuperseded
+        old_files = list(asset.renditions.values_list("file", flat=True))
+        if asset.peaks:
+            old_files.append(asset.peaks.name)
+        asset.renditions.all().delete()
+        Rendition.objects.bulk_create(rows)
+        asset.status = AudioStatus.READY
+        asset.progress = 100
+        asset.stage = ""
+        asset.error_message = ""
+        asset.duration_seconds = result.source.duration
+        asset.probe_info = _probe_dict(result.source)
+        asset.loudness_before = result.report.get("source")
+        asset.report = result.report
+        asset.peaks = peaks_name
+        asset.finished_at = timezone.now()
+        asset.heartbeat_at = asset.finished_at
+        asset.save()
+        transaction.on_commit(lambda: _delete_files(old_files))
+
+
+def _probe_dict(info) -> dict:
+    data = asdict(info)
+    data.pop("tags", None)  # the source's own tags may name people or places
+    data.pop("path", None)
+    return data
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.exception("Could not delete %s", name)

@@ -1,8 +1,20 @@
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import views
 from .models import AudioAsset
+from .plots import progress_bar
+
+
+class StatusColumn(Column):
+    def get_value(self, instance):
+        return progress_bar(instance.status, instance.progress, instance.pk)
 
 
 class AudioAssetViewSet(SnippetViewSet):
@@ -11,8 +23,31 @@ class AudioAssetViewSet(SnippetViewSet):
     menu_label = _("Audio")
     menu_order = 250
     add_to_admin_menu = True
-    list_display = ["title", "duration_seconds", "created_at"]
-    search_fields = ["title"]
+    inspect_view_enabled = True
+    inspect_template_name = "audio/admin/inspect.html"
+    list_display = ["title", StatusColumn("status", label=_("Status")), "duration_seconds", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "original_filename"]
+
+    def get_queryset(self, request):
+        return AudioAsset.objects.all()
 
 
 register_snippet(AudioAssetViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_audio_urls():
+    return [
+        path("audio/<int:pk>/reprocess/", views.reprocess, name="hub_audio_reprocess"),
+        path("audio/status/", views.status, name="hub_audio_status"),
+    ]
+
+
+@hooks.register("insert_global_admin_js")
+def audio_status_js():
+    return format_html(
+        '<script src="{}" data-status-url="{}" id="hub-audio-status-js" defer></script>',
+        static("audio/admin-status.js"),
+        reverse("hub_audio_status"),
+    )

@@ -26,6 +26,7 @@ from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
 
 from hub.audio.models import AudioAsset
+from hub.audio.tasks import run_processing
 from hub.campaigns.models import (
     CampaignAudioSpot,
     CampaignDocument,
@@ -130,12 +131,15 @@ class DemoLoader:
         return document
 
     def audio(self, key: str, title: str, speech: str, voice: str, seconds: float) -> AudioAsset:
-        existing = AudioAsset.objects.filter(source__contains=f"/demo-{key}").first()
+        existing = AudioAsset.objects.filter(original_filename=f"demo-{key}.mp3").first()
         if existing is not None:
             return existing
-        asset = AudioAsset(title=title, uploaded_by=self.user, duration_seconds=float(seconds))
-        asset.source.save(f"demo-{key}.mp3", ContentFile(media.spoken_clip(speech, voice, seconds, key)), save=False)
+        asset = AudioAsset(title=title, uploaded_by=self.user)
+        asset.source = ContentFile(media.spoken_clip(speech, voice, seconds, key), name=f"demo-{key}.mp3")
         asset.save()
+        # Process now, so that the episodes can be published (they need ready audio).
+        run_processing(asset.pk)
+        asset.refresh_from_db()
         self.report.add(f"AudioAsset {key}")
         return asset
 

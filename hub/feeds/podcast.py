@@ -4,7 +4,6 @@ feedgen's podcast extension writes ``itunes:explicit`` as yes/no/clean while App
 require true/false, so the explicit flag is written by our own small extension instead.
 """
 
-import mimetypes
 from datetime import datetime, time
 
 from django.utils import timezone
@@ -70,10 +69,16 @@ def build_show_feed(show, request) -> bytes:
     fg.hub.explicit = show.explicit
 
     episodes = (
-        EpisodePage.objects.live().public().child_of(show).select_related("audio").order_by("publication_date", "pk")
+        EpisodePage.objects.live()
+        .public()
+        .child_of(show)
+        .select_related("audio")
+        .prefetch_related("audio__renditions")
+        .order_by("publication_date", "pk")
     )
     for episode in episodes:
-        if not episode.audio_id or not episode.audio.source:
+        enclosure = episode.audio.podcast_rendition if episode.audio_id else None
+        if enclosure is None:
             continue
         entry = fg.add_entry(order="append")
         entry.guid(f"urn:hub:episode:{episode.translation_key}:{episode.locale_id}", permalink=False)
@@ -81,13 +86,8 @@ def build_show_feed(show, request) -> bytes:
         entry.description(episode.summary)
         entry.link(href=request.build_absolute_uri(episode.get_url(request)))
         entry.pubDate(_aware(episode.publication_date))
-        entry.enclosure(
-            request.build_absolute_uri(episode.audio.source.url),
-            str(episode.audio.source.size),
-            mimetypes.guess_type(episode.audio.source.name)[0] or "audio/mpeg",
-        )
-        if episode.audio.duration_seconds:
-            entry.podcast.itunes_duration(round(episode.audio.duration_seconds))
+        entry.enclosure(request.build_absolute_uri(enclosure.file.url), str(enclosure.size_bytes), enclosure.mime_type)
+        entry.podcast.itunes_duration(round(enclosure.duration_seconds))
         entry.podcast.itunes_episode_type(episode.episode_type)
         if episode.episode_number is not None:
             entry.podcast.itunes_episode(episode.episode_number)

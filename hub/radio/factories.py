@@ -3,6 +3,8 @@ import datetime
 import factory
 import wagtail_factories
 
+from hub.audio.factories import AudioAssetFactory
+
 from .models import Contributor, ContributorRole, EpisodePage, RadioIndexPage, ShowPage
 
 
@@ -42,6 +44,7 @@ class EpisodePageFactory(wagtail_factories.PageFactory):
     season_number = 1
     episode_number = factory.Sequence(lambda n: n + 1)
     publication_date = factory.LazyFunction(datetime.date.today)
+    audio = factory.SubFactory(AudioAssetFactory)
 
     class Meta:
         model = EpisodePage

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, TranslatableMixin
@@ -147,6 +148,28 @@ class EpisodeType(models.TextChoices):
     BONUS = "bonus", _("Bonus")
 
 
+def audio_publish_problem(audio) -> str | None:
+    """Why an episode with this audio cannot be published, or None."""
+    if audio is None:
+        return _("An episode needs its audio before it can be published.")
+    if audio.status != "ready":
+        return _("The audio “%(title)s” is not ready (%(status)s). Publish once processing has finished.") % {
+            "title": audio.title,
+            "status": audio.get_status_display(),
+        }
+    return None
+
+
+class EpisodePageForm(WagtailAdminPageForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        if "action-publish" in self.data:
+            problem = audio_publish_problem(cleaned_data.get("audio"))
+            if problem:
+                self.add_error("audio", problem)
+        return cleaned_data
+
+
 class EpisodePage(Page):
     summary = models.TextField(_("summary"), max_length=400)
     show_notes = RichTextField(_("show notes"), features=RICH_TEXT_FEATURES)
@@ -193,6 +216,7 @@ class EpisodePage(Page):
     parent_page_types = ["radio.ShowPage"]
     subpage_types = []
     template = "pages/episode_page.html"
+    base_form_class = EpisodePageForm
 
     class Meta:
         verbose_name = _("episode page")
@@ -200,6 +224,14 @@ class EpisodePage(Page):
     @property
     def show(self):
         return self.get_parent().specific
+
+    def save(self, *args, **kwargs):
+        # Publishing saves the whole page; drafts save only some fields and are not gated.
+        if self.live and kwargs.get("update_fields") is None:
+            problem = audio_publish_problem(self.audio)
+            if problem:
+                raise ValidationError({"audio": problem})
+        return super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

@@ -182,3 +182,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Audio pipeline ------------------------------------------------------------------
+HUB_AUDIO_MAX_UPLOAD_BYTES = int(os.environ.get("HUB_AUDIO_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
+HUB_AUDIO_MAX_DURATION_SECONDS = float(os.environ.get("HUB_AUDIO_MAX_DURATION_SECONDS", str(6 * 3600)))
+# A processing run whose worker has given no sign of life for this long is presumed dead.
+HUB_AUDIO_STALE_SECONDS = int(os.environ.get("HUB_AUDIO_STALE_SECONDS", "600"))
+HUB_AUDIO_TEMP_DIR = os.environ.get("HUB_AUDIO_TEMP_DIR") or None
