@@ -19,6 +19,7 @@ class CampaignPageFactory(wagtail_factories.PageFactory):
     intro = "A pilot campaign."
     aims = "<ul><li>Open doors</li></ul>"
     start_date = factory.LazyFunction(datetime.date.today)
+    no_identifiable_person = True
 
     class Meta:
         model = CampaignPage

@@ -9,6 +9,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from hub.consent.forms import ConsentGatedPageForm
+from hub.consent.models import ConsentLinkedPage
 from hub.core.blocks import RICH_TEXT_FEATURES
 from hub.core.countries import COUNTRIES, COUNTRY_NAMES
 
@@ -31,7 +33,7 @@ class CampaignIndexPage(Page):
         return context
 
 
-class CampaignPage(Page):
+class CampaignPage(ConsentLinkedPage, Page):
     intro = models.TextField(_("introduction"))
     aims = RichTextField(_("aims"), features=RICH_TEXT_FEATURES)
     start_date = models.DateField(_("start date"))
@@ -63,6 +65,8 @@ class CampaignPage(Page):
     parent_page_types = ["campaigns.CampaignIndexPage"]
     subpage_types = []
     template = "pages/campaign_page.html"
+    base_form_class = ConsentGatedPageForm
+    content_panels = content_panels + [MultiFieldPanel(ConsentLinkedPage.consent_panels, heading=_("Consent"))]
 
     class Meta:
         verbose_name = _("campaign page")

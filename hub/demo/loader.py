@@ -35,6 +35,7 @@ from hub.campaigns.models import (
     CampaignPage,
     CampaignPlace,
 )
+from hub.consent.models import ConsentRecord
 from hub.core.models import (
     EventPage,
     HomePage,
@@ -92,7 +93,7 @@ class DemoLoader:
         existing = model.objects.filter(translation_key=translation_key(kind, key), locale=self.locales[lang]).first()
         if existing is not None:
             return existing
-        page = model(locale=self.locales[lang], translation_key=translation_key(kind, key), **fields)
+        page = model(locale=self.locales[lang], translation_key=translation_key(kind, key), live=False, **fields)
         parent.add_child(instance=page)
         if after_create is not None:
             after_create(page)
@@ -119,6 +120,24 @@ class DemoLoader:
         image.save()
         self.report.add(f"Image {key}")
         return image
+
+    def consent(self, public_name: str, key: str, languages) -> ConsentRecord:
+        """A demo consent record: the storytellers are fictional, so the private fields stay empty."""
+        record = ConsentRecord.objects.filter(notes=f"demo:{key}").first()
+        if record is not None:
+            return record
+        record = ConsentRecord.objects.create(
+            public_name=public_name,
+            scope_website=True,
+            scope_podcast=True,
+            scope_broadcast=True,
+            scope_redistribution=True,
+            granted_on=date(2026, 1, 1),
+            notes=f"demo:{key}",
+        )
+        record.languages.set(languages)
+        self.report.add(f"ConsentRecord {key}")
+        return record
 
     def document(self, key: str, title: str) -> Document:
         existing = Document.objects.filter(file__startswith=f"documents/demo-{key}").first()
@@ -470,6 +489,7 @@ class DemoLoader:
                 f"story-{key}", item["text"][original]["title"], lambda key=key: media.illustration(f"story-{key}")
             )
             languages = [self.language(code) for code in item["languages"]]
+            consent = self.consent(item["storyteller"], key, languages)
             stories[key] = {}
             for lang, text in item["text"].items():
                 if lang not in LANGS:
@@ -478,7 +498,8 @@ class DemoLoader:
                     episodes[e][lang] for e in _related_episode_keys(self.content, key) if lang in episodes.get(e, {})
                 ]
 
-                def set_relations(page, lang=lang, related=related, item=item, languages=languages):
+                def set_relations(page, lang=lang, related=related, item=item, languages=languages, consent=consent):
+                    page.consents.set([consent])
                     page.themes.set([themes[slug][lang] for slug in item["themes"]])
                     page.partners.set([partners[p][lang] for p in item["partners"]])
                     page.languages.set(languages)
@@ -569,6 +590,7 @@ class DemoLoader:
                     "aims": "<ul>" + "".join(f"<li>{escape(aim)}</li>" for aim in data["aims"][lang]) + "</ul>",
                     "start_date": date.fromisoformat(data["start_date"]),
                     "end_date": date.fromisoformat(data["end_date"]),
+                    "no_identifiable_person": True,
                 },
                 after_create=add_media,
             )

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "hub.search",
     "hub.feeds",
     "hub.demo",
+    "hub.ops",
+    "hub.consent",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -150,6 +152,11 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Consent evidence: outside MEDIA_ROOT, no URL; served only through a permission-checked view.
+    "private": {
+        "BACKEND": "hub.consent.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private"},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Large uploads stream to disk rather than memory.

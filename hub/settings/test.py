@@ -28,10 +28,24 @@ STATIC_ROOT = _scratch / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "hub.consent.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": _scratch / "private"},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATABASES["default"]["NAME"] = _scratch / "hub.sqlite3"
 DATABASES["default"]["TEST"] = {"NAME": str(_scratch / "test.sqlite3")}
+
+# HUB_TEST_DATABASE_URL runs the suite on another server (scripts/test: the local PostgreSQL).
+# The test database's name gets a suffix per run, passed on through the environment to worker
+# processes, so that two runs at the same time on one server do not collide.
+if _test_database_url := os.environ.get("HUB_TEST_DATABASE_URL"):
+    import dj_database_url
+
+    DATABASES = {"default": dj_database_url.parse(_test_database_url)}
+    _suffix = os.environ.setdefault("HUB_TEST_DATABASE_SUFFIX", os.urandom(4).hex())
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_suffix}"}
 
 # A test that starts a real ``db_worker`` sets HUB_TEST_WORKER=1 for the worker process: it then
 # uses the database task backend and opens the test database itself.

@@ -32,6 +32,7 @@ class StoryPageFactory(wagtail_factories.PageFactory):
     hero_alt = "Abstract illustration"
     summary = "A short summary."
     body = factory.LazyFunction(lambda: [{"type": "paragraph", "value": "<p>Story text.</p>"}])
+    no_identifiable_person = True  # consent tests link real records instead
 
     class Meta:
         model = StoryPage

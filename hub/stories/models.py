@@ -8,6 +8,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
+from hub.consent.forms import ConsentGatedPageForm
+from hub.consent.models import ConsentLinkedPage
 from hub.core.blocks import BodyBlock
 from hub.core.countries import COUNTRIES, COUNTRY_NAMES
 
@@ -44,19 +46,25 @@ class StoryIndexPage(Page):
     class Meta:
         verbose_name = _("story index page")
 
+    PAGE_SIZE = 12
+
     def get_context(self, request, *args, **kwargs):
+        """The index's stories, narrowed by the filters in the URL and paginated."""
+        from django.core.paginator import Paginator
+
+        from .filters import card_queryset, filtered_stories
+
         context = super().get_context(request, *args, **kwargs)
-        context["stories"] = (
-            StoryPage.objects.live()
-            .child_of(self)
-            .select_related("hero_image")
-            .prefetch_related("themes")
-            .order_by("-publication_date", "-pk")
+        all_stories = StoryPage.objects.live().public().child_of(self)
+        story_filter, stories = filtered_stories(request.GET, self.locale, all_stories)
+        page = Paginator(card_queryset(stories).order_by("-publication_date", "-pk"), self.PAGE_SIZE).get_page(
+            request.GET.get("page")
         )
+        context.update({"stories": page, "story_filter": story_filter, "paginator_page": page})
         return context
 
 
-class StoryPage(Page):
+class StoryPage(ConsentLinkedPage, Page):
     storyteller_name = models.CharField(
         _("storyteller's public name"),
         max_length=120,
@@ -122,6 +130,8 @@ class StoryPage(Page):
     parent_page_types = ["stories.StoryIndexPage"]
     subpage_types = []
     template = "pages/story_page.html"
+    base_form_class = ConsentGatedPageForm
+    content_panels = content_panels + [MultiFieldPanel(ConsentLinkedPage.consent_panels, heading=_("Consent"))]
 
     class Meta:
         verbose_name = _("story page")

@@ -1,0 +1,136 @@
+"""What happens when a consent is withdrawn or expires: take the content down everywhere.
+
+Within one task run: every live page that links the record is unpublished (or redacted, when
+the officer asks for it and the record allows it); unpublishing takes it out of the site, the
+search results, the sitemap and the feeds, whose caches listen to Wagtail's page_unpublished
+signal; partners who pulled affected episodes get a takedown notice and an e-mail; the consent
+officers get a report of what was taken down where.
+"""
+
+import logging
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+from wagtail.models import Page
+from wagtail.search import index
+
+from .models import ConsentLinkedPage, ConsentRecord, TakedownNotice, TakedownReport
+
+logger = logging.getLogger(__name__)
+
+CONSENT_OFFICERS = "Consent officers"
+
+# Sent after a record's pages were taken down; receivers purge whatever they cache.
+consent_lapsed = Signal()
+
+
+def linked_pages(record: ConsentRecord) -> list[Page]:
+    pages: list[Page] = []
+    for model in apps.get_models():
+        if issubclass(model, ConsentLinkedPage) and issubclass(model, Page):
+            pages.extend(model.objects.filter(consents=record))
+    return pages
+
+
+def withdraw(record: ConsentRecord, *, reason: str, user=None, redact: bool = False, day=None) -> None:
+    """Record a withdrawal and queue the takedown (it runs once the withdrawal is committed)."""
+    from .tasks import apply_consent_lapse_task
+
+    record.withdrawn_on = day or timezone.localdate()
+    record.withdrawal_reason = reason
+    record.full_clean()
+    record.save()
+    log(record, "hub.consent.withdraw", user=user, data={"reason": reason, "redact": redact})
+    record_id = record.pk
+    transaction.on_commit(lambda: apply_consent_lapse_task.enqueue(record_id, "withdrawn", redact))
+
+
+def _redact(page, record: ConsentRecord) -> bool:
+    redact = getattr(page, "redact_for_consent", None)
+    if redact is None or not record.redaction_allowed:
+        return False
+    redact(record)
+    page.save_revision(log_action=True).publish()
+    return True
+
+
+def _partner_pulls(page) -> dict:
+    """Partners who downloaded this page's audio, and what they have (from the pull receipts)."""
+    try:
+        receipt_model = apps.get_model("partners", "PullReceipt")
+    except LookupError:
+        return {}
+    pulls: dict = {}
+    for receipt in receipt_model.objects.filter(episode_id=page.pk).select_related("partner", "rendition"):
+        files = pulls.setdefault(receipt.partner, [])
+        name = receipt.rendition.file.name if receipt.rendition_id else ""
+        if name and name not in files:
+            files.append(name)
+    return pulls
+
+
+def apply_lapse(record: ConsentRecord, reason: str, redact: bool = False) -> TakedownReport:
+    actions: list[dict] = []
+    for page in linked_pages(record):
+        entry = {"page": page.pk, "title": page.title, "locale": page.locale.language_code, "url": page.url_path}
+        if not page.live:
+            entry["action"] = "already offline"
+        elif redact and _redact(page, record):
+            entry["action"] = "redacted"
+        else:
+            page.unpublish(log_action=True)
+            index.remove_object(page)
+            entry["action"] = "unpublished"
+        for partner, files in _partner_pulls(page).items():
+            notice, created = TakedownNotice.objects.get_or_create(
+                partner=partner, page=page, consent=record, defaults={"files": files}
+            )
+            if created and (address := getattr(partner, "contact_email", "")):
+                send_mail(
+                    _("Takedown: please delete “%(title)s”") % {"title": page.title},
+                    _(
+                        "The consent of a person heard in “%(title)s” has ended. Please delete these files "
+                        "and stop broadcasting it:\n\n%(files)s\n"
+                    )
+                    % {"title": page.title, "files": "\n".join(files)},
+                    settings.DEFAULT_FROM_EMAIL,
+                    [address],
+                )
+                TakedownNotice.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
+            entry.setdefault("partners", []).append(partner.name)
+        actions.append(entry)
+    report = TakedownReport.objects.create(consent=record, reason=reason, actions=actions)
+    log(record, "hub.consent.takedown", data={"reason": reason, "pages": len(actions)})
+    consent_lapsed.send(sender=ConsentRecord, record=record, pages=[a["page"] for a in actions])
+    _tell_officers(record, report)
+    return report
+
+
+def _tell_officers(record: ConsentRecord, report: TakedownReport) -> None:
+    officers = get_user_model().objects.filter(groups__name=CONSENT_OFFICERS, is_active=True).exclude(email="")
+    addresses = sorted({user.email for user in officers})
+    if not addresses:
+        return
+    lines = [f"- {action['title']} [{action['locale']}]: {action['action']}" for action in report.actions]
+    send_mail(
+        _("Consent of %(name)s ended: takedown report") % {"name": record.public_name},
+        "\n".join(lines) or _("No page linked this record."),
+        settings.DEFAULT_FROM_EMAIL,
+        addresses,
+    )
+
+
+def sweep_expired(day=None) -> list[TakedownReport]:
+    """Take down everything whose consent has expired and was not yet taken down."""
+    day = day or timezone.localdate()
+    expired = ConsentRecord.objects.filter(expires_on__lt=day, withdrawn_on__isnull=True).exclude(
+        reports__reason="expired"
+    )
+    return [apply_lapse(record, "expired") for record in expired]

@@ -1,0 +1,68 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.admin.widgets import Button
+from wagtail.models import WorkflowState
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from . import views
+from .models import VIEW_PRIVATE, ConsentRecord
+
+
+class ConsentRecordViewSet(SnippetViewSet):
+    model = ConsentRecord
+    icon = "clipboard-list"
+    menu_label = _("Consent")
+    menu_order = 320
+    add_to_admin_menu = True
+    list_display = ["public_name", "granted_on", "expires_on", "withdrawn_on"]
+    list_filter = ["scope_website", "scope_podcast", "scope_broadcast", "withdrawn_on"]
+    search_fields = ["public_name"]
+
+
+register_snippet(ConsentRecordViewSet)
+
+
+@hooks.register("register_admin_urls")
+def consent_urls():
+    return [
+        path("consent/<int:pk>/evidence/", views.evidence, name="hub_consent_evidence"),
+        path("consent/<int:pk>/withdraw/", views.withdraw_view, name="hub_consent_withdraw"),
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def withdraw_button(snippet, user, next_url=None):
+    if isinstance(snippet, ConsentRecord) and not snippet.withdrawn_on and user.has_perm(VIEW_PRIVATE):
+        yield Button(
+            _("Withdraw"), reverse("hub_consent_withdraw", args=[snippet.pk]), icon_name="warning", priority=90
+        )
+
+
+@hooks.register("register_log_actions")
+def consent_log_actions(actions):
+    actions.register_action("hub.consent.withdraw", _("Withdraw consent"), _("Consent withdrawn"))
+    actions.register_action("hub.consent.takedown", _("Take down"), _("Content taken down after consent ended"))
+
+
+class ConsentPanel(Component):
+    name = "hub_consent"
+    order = 90
+    template_name = "consent/dashboard_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        waiting = WorkflowState.objects.active().select_related("current_task_state__task").order_by("created_at")[:10]
+        return {
+            "expiring": ConsentRecord.objects.expiring_within(30).order_by("expires_on")[:20],
+            "waiting": [state for state in waiting if state.content_object is not None],
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_consent_panel(request, panels):
+    panels.append(ConsentPanel(request.user))
