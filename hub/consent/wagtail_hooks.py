@@ -66,3 +66,16 @@ class ConsentPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_consent_panel(request, panels):
     panels.append(ConsentPanel(request.user))
+
+
+@hooks.register("before_edit_page")
+def only_own_organisation(request, page):
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .roles import may_edit
+
+    if not may_edit(request.user, page):
+        messages.error(request, _("You can only edit pages of your own organisation."))
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None

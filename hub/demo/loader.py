@@ -36,6 +36,7 @@ from hub.campaigns.models import (
     CampaignPlace,
 )
 from hub.consent.models import ConsentRecord
+from hub.consent.roles import setup_roles
 from hub.core.models import (
     EventPage,
     HomePage,
@@ -183,6 +184,8 @@ class DemoLoader:
         stories = self.load_stories(homes, themes, partners, episodes)
         self.step("campaign")
         self.load_campaign(homes, partners, stories)
+        self.step("editorial roles and review workflow")
+        setup_roles()
         return self.report
 
     def ensure_locales(self) -> None:

@@ -3,7 +3,7 @@ from tqdm import tqdm
 
 from hub.demo.loader import DEMO_PASSWORD, DEMO_USERNAME, load_demo_content
 
-STEPS = 9
+STEPS = 10
 
 
 class Command(BaseCommand):
