@@ -26,10 +26,7 @@ def test_probe_each_format(corpus: Corpus, fmt: str) -> None:
 
 
 def test_probe_reports_source_tags_for_display(corpus: Corpus) -> None:
-    assert (
-        probe(corpus.source("flac")).tags.get("ARTIST", probe(corpus.source("flac")).tags.get("artist"))
-        == SOURCE_ARTIST
-    )
+    assert SOURCE_ARTIST in probe(corpus.source("flac")).tags.values()
 
 
 def test_content_not_extension_decides(corpus: Corpus, tmp_path: Path) -> None:

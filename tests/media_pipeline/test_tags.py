@@ -15,8 +15,8 @@ from mutagen.id3 import ID3
 from mutagen.oggopus import OggOpus
 from PIL import Image
 
-from media_pipeline import InvalidRequest, TagMetadata, process
-from media_pipeline.tagging import bext_text
+from media_pipeline import Chapter, InvalidRequest, TagMetadata, load_chapters, process
+from media_pipeline.tagging import bext_text, validate_chapters
 
 from .helpers import CHAPTERS, META, Corpus, FullRun, ffprobe
 
@@ -170,3 +170,40 @@ def test_bad_date_is_refused_before_any_work(corpus: Corpus, tmp_path: Path) -> 
     with pytest.raises(InvalidRequest):
         process(corpus.source("wav"), tmp_path, metadata=TagMetadata(date="14/03/2025"))
     assert not tmp_path.exists() or not any(tmp_path.iterdir())
+
+
+def test_chapters_are_sorted_and_closed() -> None:
+    chapters = validate_chapters([Chapter(30.0, "B"), Chapter(0.0, " A ")], duration=60.0)
+    assert chapters == [Chapter(0.0, "A", 30.0), Chapter(30.0, "B", 60.0)]
+
+
+@pytest.mark.parametrize(
+    "chapters",
+    [
+        [Chapter(61.0, "after the end")],
+        [Chapter(-1.0, "before the start")],
+        [Chapter(0.0, "")],
+        [Chapter(0.0, "a"), Chapter(0.0, "b")],
+        [Chapter(0.0, "a", end=40.0), Chapter(30.0, "b")],
+    ],
+)
+def test_bad_chapters_are_refused(chapters: list[Chapter]) -> None:
+    with pytest.raises(InvalidRequest):
+        validate_chapters(chapters, duration=60.0)
+
+
+def test_chapters_file_formats(tmp_path: Path) -> None:
+    podcasting = tmp_path / "p20.json"
+    podcasting.write_text(
+        '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "One"},'
+        ' {"startTime": 12.5, "endTime": 20, "title": "Two", "url": "https://example.org"},'
+        ' {"startTime": 15, "title": "Silent marker", "toc": false}]}'
+    )
+    plain = tmp_path / "plain.json"
+    plain.write_text('[{"start": 3, "title": "Only"}]')
+    assert load_chapters(podcasting) == [Chapter(0.0, "One"), Chapter(12.5, "Two", 20.0, "https://example.org")]
+    assert load_chapters(plain) == [Chapter(3.0, "Only")]
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"chapters": [{"title": "no start"}]}')
+    with pytest.raises(InvalidRequest):
+        load_chapters(broken)

@@ -1,0 +1,256 @@
+"""``process``: validate -> measure -> render (one decode) -> tag -> peaks -> report, all or nothing."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import LoudnessOutOfSpec, Reason, TranscodeError, UnsupportedMedia
+from .loudness import LoudnessMeasurement, measure_source
+from .peaks import DEFAULT_SAMPLES_PER_PIXEL
+from .presets import LoudnessTarget, Preset, resolve_presets
+from .probe import DEFAULT_MAX_DURATION, ProbeInfo, probe
+from .progress import ProgressCallback, StagedProgress
+from .render import PEAKS_FILENAME, Branch, RenderedFile, corrected, plan_branches, render
+from .report import build_report, write_json
+from .staging import Staging, sha256_file
+from .tagging import (
+    Chapter,
+    CoverArt,
+    TagMetadata,
+    prepare_cover,
+    riff_metadata,
+    validate_chapters,
+    validate_date,
+    write_tags,
+)
+
+REPORT_NAME = "loudness.json"
+_DECODE_TROUBLE = re.compile(
+    r"invalid data|error while decoding|corrupt|header missing|could not find|truncat|end of file", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One published output. ``loudness`` was measured on the decoded output itself."""
+
+    preset: str
+    path: str
+    mime_type: str
+    size_bytes: int
+    duration: float
+    bitrate: int | None
+    sample_rate: int
+    channels: int
+    codec: str
+    target: LoudnessTarget
+    gain_db: float
+    limiter_ceiling_db: float | None
+    loudness: LoudnessMeasurement
+    sha256: str
+    codec_compensation_db: float = 0.0
+    attempts: int = 1
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    source: ProbeInfo
+    source_loudness: LoudnessMeasurement
+    renditions: tuple[Rendition, ...]
+    peaks_path: str | None
+    report_path: str
+    report: dict[str, Any]
+
+    def rendition(self, preset: str) -> Rendition:
+        for rendition in self.renditions:
+            if rendition.preset == preset:
+                return rendition
+        raise KeyError(preset)
+
+
+def _check_decoded(info: ProbeInfo, measured: LoudnessMeasurement) -> None:
+    """Content checks that only a full decode can make: truncation and silence."""
+    if measured.duration <= 0.05:
+        raise UnsupportedMedia(Reason.CORRUPT, "No audio could be decoded from the file.", path=info.path)
+    shortfall = info.duration - measured.duration
+    if not info.duration_is_estimate and shortfall > max(1.0, 0.02 * info.duration):
+        raise UnsupportedMedia(
+            Reason.TRUNCATED,
+            f"The file ends after {measured.duration:.1f} s although it claims {info.duration:.1f} s: "
+            "it is truncated (an interrupted upload or copy?).",
+            path=info.path,
+        )
+    if measured.is_silent:
+        raise UnsupportedMedia(Reason.SILENT, "The audio is silent (no signal above -70 LUFS).", path=info.path)
+
+
+def _measure(info: ProbeInfo, stages: StagedProgress) -> LoudnessMeasurement:
+    try:
+        measured = measure_source(info, on_progress=stages.stage("measure"), true_peak=False)
+    except TranscodeError as exc:
+        if "timed out" not in exc.message and _DECODE_TROUBLE.search(exc.stderr_tail):
+            raise UnsupportedMedia(
+                Reason.CORRUPT,
+                "The audio cannot be decoded: the file is damaged.",
+                path=info.path,
+                stderr_tail=exc.stderr_tail,
+            ) from exc
+        raise
+    _check_decoded(info, measured)
+    return measured
+
+
+def _describe(item: RenderedFile, untagged_size: int) -> Rendition:
+    """Probe and hash a finished file. The bitrate is the audio stream's, or, where the container
+    does not say (Ogg), that of the file before tags and cover art were added."""
+    final_path = item.path
+    info = probe(final_path, max_duration=None)
+    branch = item.branch
+    bitrate = info.audio.bit_rate or (round(untagged_size * 8 / info.duration) if info.duration > 0 else None)
+    return Rendition(
+        preset=branch.preset.name,
+        path=str(final_path),
+        mime_type=branch.preset.mime_type,
+        size_bytes=final_path.stat().st_size,
+        duration=info.duration,
+        bitrate=bitrate,
+        sample_rate=info.audio.sample_rate,
+        channels=info.audio.channels,
+        codec=info.audio.codec_name,
+        target=branch.target,
+        gain_db=branch.gain_db,
+        limiter_ceiling_db=branch.limit_db if branch.limiter_active else None,
+        loudness=item.measurement,
+        sha256=sha256_file(final_path),
+        codec_compensation_db=branch.preset.codec_compensation_db,
+        attempts=branch.attempt,
+    )
+
+
+def process(
+    source: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    presets: Sequence[str | Preset] | None = None,
+    *,
+    metadata: TagMetadata | None = None,
+    chapters: Sequence[Chapter] = (),
+    cover: str | os.PathLike[str] | None = None,
+    progress: ProgressCallback | None = None,
+    max_duration: float | None = DEFAULT_MAX_DURATION,
+    samples_per_pixel: int | None = DEFAULT_SAMPLES_PER_PIXEL,
+) -> PipelineResult:
+    """Turn one upload into published renditions, waveform peaks and a loudness report.
+
+    Outputs land in ``out_dir`` as ``<preset name><extension>``, ``peaks.json`` and
+    ``loudness.json``, replacing files of the same name; either all of them appear or none does.
+    ``progress(percent, stage)`` is called in the calling thread. ``samples_per_pixel=None``
+    skips the peaks. Raises ``UnsupportedMedia`` for unusable input, ``InvalidRequest`` for bad
+    arguments, ``LoudnessOutOfSpec`` if an output misses its target, other ``PipelineError``
+    subclasses for failures of the tools.
+    """
+    stages = StagedProgress(progress)
+    chosen = resolve_presets(list(presets) if presets is not None else None)
+    meta = metadata or TagMetadata()
+    validate_date(meta.date)
+    cover_art: CoverArt | None = prepare_cover(cover) if cover is not None else None
+
+    info = probe(source, max_duration=max_duration)
+    chapter_list = validate_chapters(chapters, info.duration)
+    stages.update("probe", 1.0)
+    measured = _measure(info, stages)
+
+    now = datetime.now(UTC)
+    branches = plan_branches(info, measured, chosen)
+    riff = {
+        index: riff_metadata(meta, sample_rate=b.preset.sample_rate, channels=b.channels, bits=b.pcm_bits, now=now)
+        for index, b in enumerate(branches)
+        if b.preset.tags == "riff"
+    }
+    out = Path(out_dir)
+    with Staging(out) as staging:
+        rendered = render(
+            info,
+            branches,
+            staging.path,
+            duration=measured.duration,
+            metadata=riff,
+            samples_per_pixel=samples_per_pixel,
+            on_progress=stages.stage("render"),
+        )
+        files = _retry_misses(info, rendered.files, staging.path, measured.duration, riff)
+        untagged_sizes = [item.path.stat().st_size for item in files]
+        for index, item in enumerate(files):
+            write_tags(item.path, item.branch.preset.tags, meta, chapter_list, cover_art)
+            stages.update("tag", (index + 1) / len(files))
+        stages.update("peaks", 1.0)
+        # Probe and hash the staged files two at a time: hashing a long WAV takes seconds.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            described = list(pool.map(_describe, files, untagged_sizes))
+        renditions = [replace(r, path=str(out / Path(r.path).name)) for r in described]
+        report = build_report(info, measured, renditions, rendered.peaks, generated_at=now)
+        write_json(staging.path / REPORT_NAME, report)
+        stages.update("report", 0.5)
+        names = [item.path.name for item in files]
+        if rendered.peaks is not None:
+            names.append(PEAKS_FILENAME)
+        staging.commit([*names, REPORT_NAME])
+    stages.update("report", 1.0)
+    stages.done()
+    return PipelineResult(
+        source=info,
+        source_loudness=measured,
+        renditions=tuple(renditions),
+        peaks_path=str(out / PEAKS_FILENAME) if rendered.peaks is not None else None,
+        report_path=str(out / REPORT_NAME),
+        report=report,
+    )
+
+
+def _retry_misses(
+    info: ProbeInfo,
+    files: Sequence[RenderedFile],
+    staging: Path,
+    duration: float,
+    riff: dict[int, dict[str, str]],
+) -> list[RenderedFile]:
+    """Render the renditions that missed their target once more, with corrected settings.
+
+    The first pass nearly always lands (codec compensation is in the presets); a heavily limited
+    or unusual source can still miss, and one corrected pass fixes that at the cost of a second
+    decode for those presets only. A second miss raises ``LoudnessOutOfSpec``.
+    """
+    result = list(files)
+    redo: list[tuple[int, Branch]] = []
+    for index, item in enumerate(files):
+        if item.failures:
+            branch = corrected(item.branch, item.measurement)
+            if branch is None:
+                raise LoudnessOutOfSpec(
+                    "rendition out of specification: " + "; ".join(item.failures),
+                    failures=list(item.failures),
+                    path=info.path,
+                )
+            redo.append((index, branch))
+    if redo:
+        again = render(
+            info,
+            [branch for _, branch in redo],
+            staging,
+            duration=duration,
+            metadata={n: riff[i] for n, (i, _) in enumerate(redo) if i in riff},
+        )
+        failures = [failure for item in again.files for failure in item.failures]
+        if failures:
+            raise LoudnessOutOfSpec(
+                "rendition out of specification: " + "; ".join(failures), failures=failures, path=info.path
+            )
+        for (index, _), item in zip(redo, again.files, strict=True):
+            result[index] = item
+    return result
