@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -21,14 +20,9 @@ from .widgets import EvidenceInput
 VIEW_PRIVATE = "consent.view_private_consent_fields"
 
 
-class PrivateStorage(LazyObject):
-    """Storage for consent evidence: never at a public URL."""
-
-    def _setup(self):
-        self._wrapped = storages["private"]
-
-
-private_storage = PrivateStorage()
+def private_storage():
+    """Storage for consent evidence (the "private" alias): never at a public URL."""
+    return storages["private"]
 
 
 class Scope(models.TextChoices):
