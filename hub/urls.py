@@ -6,8 +6,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from hub.core import embeds as core_embeds
+from hub.core import partner_views
+from hub.core import sitemap as core_sitemap
 from hub.core import views as core_views
 from hub.feeds.urls import i18n_urlpatterns as feed_i18n_urlpatterns
+from hub.ops import views as ops_views
 from hub.search import views as search_views
 
 urlpatterns = [
@@ -17,10 +21,17 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("hub.feeds.urls")),
     path("media/<path:path>", core_views.serve_media, name="media"),
+    path("sitemap.xml", core_sitemap.sitemap, name="sitemap"),
+    path("robots.txt", core_sitemap.robots_txt, name="robots-txt"),
+    path("embed/episode/<int:episode_id>/", core_embeds.embed_episode, name="embed-episode"),
+    path("oembed/", core_embeds.oembed, name="oembed"),
+    path("healthz", ops_views.healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("partners/", partner_views.partner_list, name="partner-list"),
+    path("partners/<str:slug>/", partner_views.partner_detail, name="partner-detail"),
     *feed_i18n_urlpatterns,
     path("", include(wagtail_urls)),
     prefix_default_language=True,

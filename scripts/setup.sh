@@ -82,3 +82,28 @@ compile_messages() {
     "$PY" manage.py compilemessages -v0 --ignore=.venv
   fi
 }
+
+ensure_node_packages() {
+  # npm packages pinned in package-lock.json: "prod" installs what pages serve (wavesurfer.js),
+  # "dev" also the test and benchmark tools (axe-core, lighthouse, feed clients). Then copy the
+  # browser files the hub serves into static_src/vendor/ (git-ignored; collectstatic picks them up).
+  local mode="${1:-prod}"
+  if ! command -v npm >/dev/null; then
+    apt_install nodejs npm
+  fi
+  local want have=""
+  want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  [ -f node_modules/.hub-npm-stamp ] && have="$(cat node_modules/.hub-npm-stamp)"
+  if [ "$have" != "$want dev" ] && { [ "$mode" = "dev" ] || [ "$have" != "$want prod" ]; }; then
+    say "Installing pinned npm packages (package-lock.json, $mode)"
+    if [ "$mode" = "dev" ]; then
+      npm ci --no-audit --no-fund --loglevel=error
+    else
+      npm ci --omit=dev --no-audit --no-fund --loglevel=error
+    fi
+    echo "$want $mode" > node_modules/.hub-npm-stamp
+  fi
+  mkdir -p static_src/vendor/wavesurfer
+  cp node_modules/wavesurfer.js/dist/wavesurfer.min.js static_src/vendor/wavesurfer/wavesurfer.min.js
+  cp node_modules/wavesurfer.js/LICENSE static_src/vendor/wavesurfer/LICENSE.txt
+}

@@ -23,17 +23,29 @@ def chromium_path() -> str:
     return path
 
 
+_RUNNING: dict = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
     # Playwright's sync API runs an event loop in this thread; the Django ORM calls made by the
     # tests around it are still synchronous.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Each test module that imports this fixture registers its own copy; a second Playwright in
+    # the same thread would fail, so every copy shares the first one's browser.
+    if "browser" in _RUNNING:
+        yield _RUNNING["browser"]
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+        _RUNNING["browser"] = browser
+        try:
+            yield browser
+        finally:
+            _RUNNING.pop("browser", None)
+            browser.close()
 
 
 @pytest.fixture

@@ -1,11 +1,17 @@
-"""Media serving for the embedded setup (production serves media from object storage)."""
+"""Media serving for the embedded setup (production serves media from object storage).
+
+``ranged_file_response`` is the one place that answers HEAD, conditional and byte-range
+requests for a file; ``serve_media`` (MEDIA_URL), the feeds' enclosures and the partners'
+token-checked downloads all use it.
+"""
 
 import mimetypes
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils._os import safe_join
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
@@ -15,11 +21,17 @@ CHUNK = 64 * 1024
 
 
 class RangeFileWrapper:
-    """Iterate over ``length`` bytes of a file from ``start``, in chunks."""
+    """Iterate over ``length`` bytes of a file from ``start``, in chunks.
 
-    def __init__(self, handle, start: int, length: int):
+    ``sent`` counts the bytes handed to the server; ``on_close(sent)`` runs once when the
+    response is closed (after the last chunk, or when the client went away).
+    """
+
+    def __init__(self, handle, start: int, length: int, on_close: Callable[[int], None] | None = None):
         self.handle = handle
         self.remaining = length
+        self.sent = 0
+        self.on_close = on_close
         handle.seek(start)
 
     def __iter__(self):
@@ -28,33 +40,55 @@ class RangeFileWrapper:
             if not data:
                 break
             self.remaining -= len(data)
+            self.sent += len(data)
             yield data
 
     def close(self):
         self.handle.close()
+        if self.on_close is not None:
+            callback, self.on_close = self.on_close, None
+            callback(self.sent)
 
 
-@require_safe
-def serve_media(request, path):
-    """Serve a file from MEDIA_ROOT with HEAD and single byte-range support.
+def _if_none_match(header: str, etag: str) -> bool:
+    """Weak comparison (RFC 9110 13.1.2): W/ prefixes and compression suffixes are ignored."""
+    wanted = etag.removeprefix("W/").strip('"')
+    for candidate in header.split(","):
+        candidate = candidate.strip()
+        if candidate == "*":
+            return True
+        if candidate.removeprefix("W/").strip('"') == wanted:
+            return True
+    return False
 
+
+def ranged_file_response(
+    request,
+    open_file: Callable[[], object],
+    *,
+    size: int,
+    content_type: str,
+    etag: str | None = None,
+    last_modified: float | None = None,
+    on_close: Callable[[int, int], None] | None = None,
+    headers: dict[str, str] | None = None,
+) -> HttpResponse:
+    """Answer GET/HEAD for a file of ``size`` bytes with conditional GET and one byte range.
+
+    ``open_file`` returns a binary, seekable handle; it is called only when bytes are sent.
+    ``on_close(status, bytes_sent)`` is called once the body has been sent (GET only).
     Django's FileResponse ignores Range; podcast apps and browsers seeking in audio need it.
     """
-    try:
-        full_path = Path(safe_join(settings.MEDIA_ROOT, path))
-    except Exception as exc:  # SuspiciousFileOperation on traversal attempts
-        raise Http404 from exc
-    if not full_path.is_file():
-        raise Http404
-    stat = full_path.stat()
-    size = stat.st_size
-    content_type = mimetypes.guess_type(full_path.name)[0] or "application/octet-stream"
-    last_modified = http_date(stat.st_mtime)
-    etag = f'"{stat.st_mtime_ns:x}-{size:x}"'
+    common = {"Accept-Ranges": "bytes", **(headers or {})}
+    if etag:
+        common["ETag"] = etag
+    if last_modified is not None:
+        common["Last-Modified"] = http_date(last_modified)
 
-    if request.headers.get("If-None-Match") == etag:
+    if etag and _if_none_match(request.headers.get("If-None-Match", ""), etag):
         response = HttpResponse(status=304)
-        response["ETag"] = etag
+        for header, value in common.items():
+            response[header] = value
         return response
 
     range_header = request.headers.get("Range", "")
@@ -71,21 +105,42 @@ def serve_media(request, path):
             response = HttpResponse(status=416)
             response["Content-Range"] = f"bytes */{size}"
             return response
-        length = end - start + 1
-        handle = full_path.open("rb")
-        response = FileResponse(RangeFileWrapper(handle, start, length), status=206, content_type=content_type)
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-        response["Content-Length"] = str(length)
+        status, length = 206, end - start + 1
+        common["Content-Range"] = f"bytes {start}-{end}/{size}"
     else:
-        response = FileResponse(full_path.open("rb"), content_type=content_type)
-        response["Content-Length"] = str(size)
-    response["Accept-Ranges"] = "bytes"
-    response["Last-Modified"] = last_modified
-    response["ETag"] = etag
+        status, start, length = 200, 0, size
+    common["Content-Length"] = str(length)
+
     if request.method == "HEAD":
-        response.close()
-        head = HttpResponse(status=response.status_code, content_type=content_type)
-        for header, value in response.items():
-            head[header] = value
-        return head
+        response = HttpResponse(status=status, content_type=content_type)
+    elif status == 200 and on_close is None:
+        # The whole file and nothing to count: let the server use sendfile when it can.
+        response = FileResponse(open_file(), content_type=content_type)
+    else:
+        callback = (lambda sent: on_close(status, sent)) if on_close is not None else None
+        response = StreamingHttpResponse(
+            RangeFileWrapper(open_file(), start, length, callback), status=status, content_type=content_type
+        )
+    for header, value in common.items():
+        response[header] = value
     return response
+
+
+@require_safe
+def serve_media(request, path):
+    """Serve a file from MEDIA_ROOT with HEAD, conditional GET and single byte-range support."""
+    try:
+        full_path = Path(safe_join(settings.MEDIA_ROOT, path))
+    except Exception as exc:  # SuspiciousFileOperation on traversal attempts
+        raise Http404 from exc
+    if not full_path.is_file():
+        raise Http404
+    stat = full_path.stat()
+    return ranged_file_response(
+        request,
+        lambda: full_path.open("rb"),
+        size=stat.st_size,
+        content_type=mimetypes.guess_type(full_path.name)[0] or "application/octet-stream",
+        etag=f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"',
+        last_modified=stat.st_mtime,
+    )

@@ -6,3 +6,8 @@ class FeedsConfig(AppConfig):
     name = "hub.feeds"
     label = "feeds"
     verbose_name = _("Feeds")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -6,3 +6,8 @@ class PartnersConfig(AppConfig):
     name = "hub.partners"
     label = "partners"
     verbose_name = _("Partners")
+
+    def ready(self):
+        from .access import install_log_scrubbing
+
+        install_log_scrubbing()

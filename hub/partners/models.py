@@ -1,10 +1,23 @@
-"""Partner organisations of the network (translatable snippets)."""
+"""Partner organisations of the network (translatable snippets), and what broadcast partners get.
 
+A broadcast partner (a radio station) subscribes to shows and pulls their episodes through a
+private feed. It authenticates with feed tokens: random, 256 bits, shown once, stored only as a
+SHA-256 hash. Every download leaves a pull receipt.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import TranslatableMixin
+from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 
 from hub.core.countries import COUNTRIES
@@ -17,7 +30,14 @@ class PartnerKind(models.TextChoices):
     MEDIA = "media", _("Media")
 
 
-class PartnerOrganisation(TranslatableMixin, index.Indexed, models.Model):
+class DeliveryFormat(models.TextChoices):
+    """The rendition a broadcast partner receives (rendition presets of hub.audio)."""
+
+    BROADCAST_WAV = "broadcast-wav", _("Broadcast WAV (48 kHz, EBU R128)")
+    PODCAST_MP3 = "podcast-mp3", _("Podcast MP3")
+
+
+class PartnerOrganisation(TranslatableMixin, index.Indexed, ClusterableModel):
     name = models.CharField(_("name"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=80, allow_unicode=True)
     kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
@@ -39,6 +59,18 @@ class PartnerOrganisation(TranslatableMixin, index.Indexed, models.Model):
         default=False,
         help_text=_("A radio station that pulls episodes through a private partner feed."),
     )
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Where notices go, e.g. when a person withdraws consent and a pulled episode must be deleted."),
+    )
+    preferred_format = models.CharField(
+        _("preferred format"),
+        max_length=20,
+        choices=DeliveryFormat.choices,
+        default=DeliveryFormat.BROADCAST_WAV,
+        help_text=_("The file the partner feed offers. When an episode lacks it, the other format is offered."),
+    )
 
     panels = [
         FieldPanel("name"),
@@ -49,7 +81,15 @@ class PartnerOrganisation(TranslatableMixin, index.Indexed, models.Model):
         FieldPanel("logo"),
         FieldPanel("description"),
         FieldPanel("is_coordinator"),
-        FieldPanel("is_broadcast_partner"),
+        MultiFieldPanel(
+            [
+                FieldPanel("is_broadcast_partner"),
+                FieldPanel("contact_email"),
+                FieldPanel("preferred_format"),
+                InlinePanel("show_subscriptions", label=_("Subscribed shows")),
+            ],
+            heading=_("Broadcast partner"),
+        ),
     ]
     search_fields = [
         index.SearchField("name"),
@@ -68,3 +108,172 @@ class PartnerOrganisation(TranslatableMixin, index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PartnerShowSubscription(Orderable):
+    """A show whose episodes a broadcast partner receives in its partner feed."""
+
+    partner = ParentalKey(PartnerOrganisation, on_delete=models.CASCADE, related_name="show_subscriptions")
+    show = models.ForeignKey(
+        "radio.ShowPage", verbose_name=_("show"), on_delete=models.CASCADE, related_name="partner_subscriptions"
+    )
+
+    panels = [FieldPanel("show")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("show subscription")
+        verbose_name_plural = _("show subscriptions")
+
+    def __str__(self):
+        return f"{self.partner} · {self.show}"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def default_token_expiry():
+    return timezone.now() + timedelta(days=365)
+
+
+class PartnerFeedTokenQuerySet(models.QuerySet):
+    def active(self, at=None):
+        at = at or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=at)
+        )
+
+
+class PartnerFeedToken(models.Model):
+    """A secret that opens one broadcast partner's private feed. Only its hash is stored."""
+
+    TOKEN_BYTES = 32  # 256 bits
+    TOUCH_EVERY = timedelta(minutes=1)
+
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="feed_tokens",
+        limit_choices_to={"is_broadcast_partner": True},
+    )
+    label = models.CharField(
+        _("label"), max_length=120, help_text=_("What the token is for, e.g. “playout server, studio 2”.")
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    hint = models.CharField(_("starts with"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    expires_at = models.DateTimeField(
+        _("expires at"), null=True, blank=True, default=default_token_expiry, help_text=_("Empty: never expires.")
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    objects = PartnerFeedTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("partner feed token")
+        verbose_name_plural = _("partner feed tokens")
+
+    def __str__(self):
+        return f"{self.partner} · {self.label}"
+
+    def set_new_token(self) -> str:
+        """Give this row a fresh secret and return it: the only moment it exists in clear."""
+        raw = secrets.token_urlsafe(self.TOKEN_BYTES)
+        self.token_hash = hash_token(raw)
+        self.hint = raw[:6]
+        return raw
+
+    @classmethod
+    def authenticate(cls, raw: str):
+        """The active token for ``raw``, or None (unknown, expired and revoked look the same)."""
+        if not raw or len(raw) > 128:
+            return None
+        token = cls.objects.active().select_related("partner").filter(token_hash=hash_token(raw)).first()
+        if token is not None:
+            token.touch()
+        return token
+
+    def touch(self) -> None:
+        now = timezone.now()
+        if self.last_used_at is None or now - self.last_used_at > self.TOUCH_EVERY:
+            PartnerFeedToken.objects.filter(pk=self.pk).update(last_used_at=now)
+            self.last_used_at = now
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            PartnerFeedToken.objects.filter(pk=self.pk).update(revoked_at=self.revoked_at)
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+    def get_status_display(self) -> str:
+        return {"revoked": _("Revoked"), "expired": _("Expired"), "active": _("Active")}[self.status]
+
+
+class PullReceipt(models.Model):
+    """One download by a partner: who, with which token, what, when, how many bytes, with what client.
+
+    Names are copied so the record stays readable after a token, episode or rendition is gone.
+    """
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        verbose_name=_("partner"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="pull_receipts",
+    )
+    partner_name = models.CharField(_("partner name"), max_length=255)
+    token = models.ForeignKey(
+        PartnerFeedToken, verbose_name=_("token"), null=True, on_delete=models.SET_NULL, related_name="pull_receipts"
+    )
+    token_label = models.CharField(_("token label"), max_length=120)
+    episode = models.ForeignKey(
+        "radio.EpisodePage",
+        verbose_name=_("episode"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="pull_receipts",
+    )
+    episode_title = models.CharField(_("episode title"), max_length=255)
+    rendition = models.ForeignKey(
+        "audio.Rendition", verbose_name=_("rendition"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    preset = models.CharField(_("format"), max_length=40)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    file_size = models.BigIntegerField(_("file size"), null=True)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"))
+    range_requested = models.CharField(_("range requested"), max_length=100, blank=True)
+    bytes_sent = models.BigIntegerField(
+        _("bytes sent"), null=True, blank=True, help_text=_("Empty when the file was handed over by redirect.")
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("pull receipt")
+        verbose_name_plural = _("pull receipts")
+        indexes = [models.Index(fields=["partner", "-created_at"]), models.Index(fields=["episode", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.partner_name} · {self.episode_title} · {self.created_at:%Y-%m-%d %H:%M}"

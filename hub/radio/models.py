@@ -1,17 +1,28 @@
 """Shows (podcasts) and their episodes, and the people who make them."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.models import Orderable, Page, PageManager, TranslatableMixin
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from hub.core.blocks import RICH_TEXT_FEATURES
 from hub.core.countries import COUNTRIES
+from hub.feeds.forms import TranscriptTextField
+from hub.feeds.guid import podcast_guid
+from hub.feeds.transcripts import detect_format as detect_transcript_format
 
 from .categories import APPLE_CATEGORY_CHOICES
 
@@ -79,6 +90,14 @@ class RadioIndexPage(Page):
         return context
 
 
+class PodcastMedium(models.TextChoices):
+    PODCAST = "podcast", _("Podcast")
+    MUSIC = "music", _("Music")
+    AUDIOBOOK = "audiobook", _("Audiobook")
+    NEWSLETTER = "newsletter", _("Newsletter")
+    BLOG = "blog", _("Blog")
+
+
 class ShowType(models.TextChoices):
     EPISODIC = "episodic", _("Episodic (newest first)")
     SERIAL = "serial", _("Serial (oldest first)")
@@ -108,6 +127,30 @@ class ShowPage(Page):
     licence = models.CharField(_("licence"), max_length=32, choices=LICENCES, default="CC-BY-4.0")
     funding_url = models.URLField(_("funding link"), blank=True)
     funding_text = models.CharField(_("funding link text"), max_length=128, blank=True)
+    # Feed identity and moves (see hub/feeds). The GUID is assigned once and never changes.
+    podcast_guid = models.UUIDField(_("podcast GUID"), null=True, blank=True, editable=False)
+    podcast_locked = models.BooleanField(
+        _("locked"),
+        default=True,
+        help_text=_("Other podcast platforms may not import this show (podcast:locked)."),
+    )
+    medium = models.CharField(_("medium"), max_length=12, choices=PodcastMedium.choices, default=PodcastMedium.PODCAST)
+    new_feed_url = models.URLField(
+        _("new feed address"),
+        blank=True,
+        help_text=_(
+            "Only when this show's feed has moved to another address: the hub's feed then answers "
+            "with a permanent redirect (301) to it."
+        ),
+    )
+    previous_feed_url = models.URLField(
+        _("previous feed address"),
+        blank=True,
+        help_text=_(
+            "When this show moved here from another host, its old feed address. The hub's feed then "
+            "carries itunes:new-feed-url so that apps update their subscriptions."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("description"),
@@ -125,8 +168,18 @@ class ShowPage(Page):
             heading=_("Ownership and licence"),
         ),
         MultiFieldPanel([FieldPanel("funding_url"), FieldPanel("funding_text")], heading=_("Funding")),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("podcast_locked"), FieldPanel("medium")]),
+                FieldPanel("new_feed_url"),
+                FieldPanel("previous_feed_url"),
+            ],
+            heading=_("Feed"),
+        ),
     ]
     search_fields = Page.search_fields + [index.SearchField("description")]
+    # A translation or copy is a show of its own, with its own feed and so its own GUID.
+    exclude_fields_in_copy = ["podcast_guid"]
 
     parent_page_types = ["radio.RadioIndexPage"]
     subpage_types = ["radio.EpisodePage"]
@@ -138,8 +191,30 @@ class ShowPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         order = ("publication_date", "pk") if self.show_type == ShowType.SERIAL else ("-publication_date", "-pk")
-        context["episodes"] = EpisodePage.objects.live().child_of(self).order_by(*order)
+        context["episodes"] = EpisodePage.objects.live().child_of(self).publicly_released().order_by(*order)
         return context
+
+    @property
+    def canonical_feed_url(self) -> str:
+        """The feed's address on the hub's public base URL (HUB_BASE_URL)."""
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("show-feed", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        # A revision saved before the GUID was assigned must not erase it when it is published.
+        if self.pk and self.podcast_guid is None:
+            self.podcast_guid = ShowPage.objects.filter(pk=self.pk).values_list("podcast_guid", flat=True).first()
+        result = super().save(*args, **kwargs)
+        if self.podcast_guid is None and self.pk:
+            self.ensure_podcast_guid()
+        return result
+
+    def ensure_podcast_guid(self):
+        """Assign the podcast GUID from the current feed address, once; afterwards it never changes."""
+        if self.podcast_guid is None:
+            guid = podcast_guid(self.canonical_feed_url)
+            ShowPage.objects.filter(pk=self.pk, podcast_guid__isnull=True).update(podcast_guid=guid)
+            self.podcast_guid = ShowPage.objects.filter(pk=self.pk).values_list("podcast_guid", flat=True).first()
+        return self.podcast_guid
 
 
 class EpisodeType(models.TextChoices):
@@ -158,6 +233,16 @@ def audio_publish_problem(audio) -> str | None:
             "status": audio.get_status_display(),
         }
     return None
+
+
+class EpisodePageQuerySet(PageQuerySet):
+    def publicly_released(self, at=None):
+        """Episodes whose public release time (if any) has come."""
+        at = at or timezone.now()
+        return self.filter(models.Q(public_release_at__isnull=True) | models.Q(public_release_at__lte=at))
+
+
+EpisodePageManager = PageManager.from_queryset(EpisodePageQuerySet)
 
 
 class EpisodePageForm(WagtailAdminPageForm):
@@ -190,6 +275,48 @@ class EpisodePage(Page):
     location = models.CharField(_("location"), max_length=120, blank=True, help_text=_("City level at most."))
     country = models.CharField(_("country"), max_length=2, choices=COUNTRIES, blank=True)
     publication_date = models.DateField(_("publication date"))
+    # Release windows: partners may get an episode before the public does (an embargo).
+    public_release_at = models.DateTimeField(
+        _("public release"),
+        null=True,
+        blank=True,
+        help_text=_("Listeners and the public site get the episode from this time. Empty: as soon as it is published."),
+    )
+    partner_release_at = models.DateTimeField(
+        _("partner release"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Partner radios get the episode from this time, which may be before the public release. "
+            "Empty: at the public release."
+        ),
+    )
+    broadcast_rights_until = models.DateField(
+        _("broadcast rights until"),
+        null=True,
+        blank=True,
+        help_text=_("Last day partners may broadcast the episode; it then leaves the partner feeds. Empty: no end."),
+    )
+    licence = models.CharField(
+        _("licence"), max_length=32, choices=LICENCES, blank=True, help_text=_("Empty: the show's licence.")
+    )
+    soundbite_start = models.DurationField(
+        _("soundbite start"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(timedelta(0))],
+        help_text=_("A short highlight for apps to preview, e.g. 12:30."),
+    )
+    soundbite_duration = models.DurationField(
+        _("soundbite length"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(timedelta(seconds=1))],
+        help_text=_("15 to 120 seconds work best, e.g. 0:45."),
+    )
+    soundbite_title = models.CharField(_("soundbite title"), max_length=128, blank=True)
+
+    objects = EpisodePageManager()
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -205,6 +332,22 @@ class EpisodePage(Page):
         ),
         InlinePanel("contributors", label=_("Contributors")),
         MultiFieldPanel([FieldPanel("location"), FieldPanel("country")], heading=_("Recorded in")),
+        InlinePanel("chapters", label=_("Chapters")),
+        InlinePanel("transcripts", label=_("Transcripts")),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("soundbite_start"), FieldPanel("soundbite_duration")]),
+                FieldPanel("soundbite_title"),
+            ],
+            heading=_("Soundbite"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("public_release_at"), FieldPanel("partner_release_at")]),
+                FieldRowPanel([FieldPanel("broadcast_rights_until"), FieldPanel("licence")]),
+            ],
+            heading=_("Release and rights"),
+        ),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -239,6 +382,30 @@ class EpisodePage(Page):
             parent = self.get_parent() if self.pk else None
             if parent is not None and getattr(parent.specific, "show_type", None) == ShowType.SERIAL:
                 raise ValidationError({"episode_number": _("Episodes of a serial show need a number.")})
+        if self.partner_release_at and self.public_release_at and self.partner_release_at > self.public_release_at:
+            raise ValidationError(
+                {"partner_release_at": _("Partners cannot get an episode later than the public does.")}
+            )
+        if (self.soundbite_start is None) != (self.soundbite_duration is None):
+            raise ValidationError({"soundbite_duration": _("A soundbite needs both a start and a length.")})
+
+    @property
+    def is_publicly_released(self) -> bool:
+        return self.public_release_at is None or self.public_release_at <= timezone.now()
+
+    @property
+    def partner_release_time(self):
+        """When partners get the episode: the partner release, else the public release, else publication."""
+        return self.partner_release_at or self.public_release_at or self.first_published_at
+
+    def serve(self, request, *args, **kwargs):
+        # Before its public release an episode exists only for partners (and for previews).
+        if not self.is_publicly_released:
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_sitemap_urls(self, request=None):
+        return super().get_sitemap_urls(request) if self.is_publicly_released else []
 
 
 class EpisodeContributor(Orderable):
@@ -253,3 +420,74 @@ class EpisodeContributor(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("episode contributor")
         verbose_name_plural = _("episode contributors")
+
+
+class EpisodeChapter(Orderable):
+    """A chapter, served as JSON chapters (podcast:chapters) and Podlove Simple Chapters."""
+
+    episode = ParentalKey(EpisodePage, on_delete=models.CASCADE, related_name="chapters")
+    start = models.DurationField(
+        _("start"),
+        validators=[MinValueValidator(timedelta(0))],
+        help_text=_("From the beginning, e.g. 4:05 or 1:02:30."),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    url = models.URLField(_("link"), blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    toc = models.BooleanField(
+        _("in the table of contents"), default=True, help_text=_("Untick for a silent marker, e.g. an image change.")
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("start"), FieldPanel("title")]),
+        FieldRowPanel([FieldPanel("url"), FieldPanel("toc")]),
+        FieldPanel("image"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
+
+
+class TranscriptFormat(models.TextChoices):
+    VTT = "vtt", "WebVTT"
+    SRT = "srt", "SRT"
+
+
+class EpisodeTranscript(Orderable):
+    """A transcript as the editor uploaded it (WebVTT or SRT), validated on upload.
+
+    The file's text is kept in the row (and so in page revisions, which files in inline panels
+    would not survive); the hub serves it as uploaded, converted to the other format and as JSON.
+    """
+
+    episode = ParentalKey(EpisodePage, on_delete=models.CASCADE, related_name="transcripts")
+    language = models.CharField(
+        _("language"),
+        max_length=12,
+        blank=True,
+        help_text=_("ISO 639 code, e.g. ar. Empty: the language of the show."),
+    )
+    content = TranscriptTextField(_("transcript file"), help_text=_("WebVTT (.vtt) or SRT (.srt), UTF-8."))
+    format = models.CharField(_("format"), max_length=3, choices=TranscriptFormat.choices, editable=False)
+
+    panels = [FieldRowPanel([FieldPanel("content"), FieldPanel("language")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("transcript")
+        verbose_name_plural = _("transcripts")
+
+    def clean(self):
+        super().clean()
+        self.format = detect_transcript_format(self.content)
+
+    def save(self, *args, **kwargs):
+        self.format = detect_transcript_format(self.content)
+        return super().save(*args, **kwargs)

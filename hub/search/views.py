@@ -1,14 +1,84 @@
+"""Site search: stories, episodes, campaigns and standard pages in the current language.
+
+Wagtail search (the database backend by default, PostgreSQL or OpenSearch in production) finds
+and ranks; the story filters narrow the candidates first (``?q=café&country=GR``); excerpts
+with the query's words marked come from :mod:`hub.search.highlight`.
+"""
+
+from __future__ import annotations
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from wagtail.models import Locale, Page
 
+from hub.campaigns.models import CampaignPage
+from hub.core.models import StandardPage
+from hub.radio.listings import unreleased_episode_ids
+from hub.radio.models import EpisodePage
+from hub.stories.filters import parse_story_filter
+from hub.stories.models import StoryPage
+
+from .facets import matching_page_ids
+from .highlight import excerpt, mark, page_text, query_terms
+
 PAGE_SIZE = 10
+MAX_QUERY = 200
+SEARCHABLE = (StoryPage, EpisodePage, CampaignPage, StandardPage)
+KIND_LABELS = {
+    StoryPage: _("Story"),
+    EpisodePage: _("Episode"),
+    CampaignPage: _("Campaign"),
+    StandardPage: _("Page"),
+}
 
 
+def _active_locale() -> Locale:
+    try:
+        return Locale.get_active()
+    except Locale.DoesNotExist:
+        return Locale.get_default()
+
+
+def describe(result, terms: list[str]) -> dict:
+    """What a result shows: kind, title and excerpt with the query's words marked."""
+    kind = next((label for model, label in KIND_LABELS.items() if isinstance(result, model)), _("Page"))
+    return {
+        "page": result,
+        "kind": kind,
+        "kind_name": type(result).__name__.lower(),
+        "title": mark(result.title, terms),
+        "excerpt": excerpt(page_text(result), terms),
+    }
+
+
+@require_safe
 def search(request):
-    query = request.GET.get("q", "").strip()[:200]
-    results = Page.objects.none()
+    query = request.GET.get("q", "").strip()[:MAX_QUERY]
+    locale = _active_locale()
+    stories_here = StoryPage.objects.live().public().filter(locale=locale)
+    story_filter = parse_story_filter(request.GET, locale, stories_here)
     if query:
-        results = Page.objects.live().public().filter(locale=Locale.get_active()).specific().search(query)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "pages/search_page.html", {"search_query": query, "search_results": page})
+        story_filter.extra = {"q": query}
+    results_page = None
+    items = []
+    if query:
+        candidates = Page.objects.live().public().filter(locale=locale).type(*SEARCHABLE)
+        if story_filter.active:
+            candidates = candidates.filter(id__in=matching_page_ids(story_filter, locale))
+        embargoed = unreleased_episode_ids()
+        if embargoed:
+            candidates = candidates.exclude(id__in=embargoed)
+        results = candidates.specific().search(query, operator="and")
+        results_page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        terms = query_terms(query)
+        items = [describe(result, terms) for result in results_page.object_list]
+    context = {
+        "search_query": query,
+        "search_results": results_page,
+        "results": items,
+        "story_filter": story_filter,
+        "seo": {"robots": "noindex, follow", "title": _("Search")},
+    }
+    return render(request, "pages/search_page.html", context)

@@ -57,11 +57,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "hub.feeds.middleware.FeedCacheMiddleware",  # cached public feeds and their 304s, before the rest
+    "hub.core.pagecache.CompressHTMLMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "hub.core.locale.LocaleMiddleware",  # Django's, without redirecting real 404s of unprefixed views
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hub.core.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -180,6 +183,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
+# Anonymous HTML pages are cached this long, and cleared on every publish (hub/core/pagecache.py).
+HUB_PAGE_CACHE_SECONDS = int(os.environ.get("HUB_PAGE_CACHE_SECONDS", "600"))
 
 LOGGING = {
     "version": 1,
@@ -196,3 +201,13 @@ HUB_AUDIO_MAX_DURATION_SECONDS = float(os.environ.get("HUB_AUDIO_MAX_DURATION_SE
 # A processing run whose worker has given no sign of life for this long is presumed dead.
 HUB_AUDIO_STALE_SECONDS = int(os.environ.get("HUB_AUDIO_STALE_SECONDS", "600"))
 HUB_AUDIO_TEMP_DIR = os.environ.get("HUB_AUDIO_TEMP_DIR") or None
+
+# --- Feeds and partner feeds (hub/feeds, hub/partners) --------------------------------
+# WebSub hub notified (hub.mode=publish) when a show or episode is published or unpublished; empty: none.
+HUB_WEBSUB_HUB = os.environ.get("HUB_WEBSUB_HUB", "")
+# Cache-Control max-age of public feeds, and how long a built feed may stay in the cache.
+HUB_FEED_MAX_AGE = int(os.environ.get("HUB_FEED_MAX_AGE", "300"))
+HUB_FEED_CACHE_SECONDS = int(os.environ.get("HUB_FEED_CACHE_SECONDS", "3600"))
+# Failed partner-token attempts allowed per client address and window (seconds) before 429.
+HUB_PARTNER_FAILURE_LIMIT = int(os.environ.get("HUB_PARTNER_FAILURE_LIMIT", "10"))
+HUB_PARTNER_FAILURE_WINDOW = int(os.environ.get("HUB_PARTNER_FAILURE_WINDOW", "600"))

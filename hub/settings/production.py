@@ -1,6 +1,10 @@
 """Production profile: every secret and every address comes from the environment.
 
 The README lists each variable. The profile refuses to start without ``DJANGO_SECRET_KEY``.
+Without the optional variables it still runs on one machine (SQLite, local disk, the database
+task backend); with ``DATABASE_URL``, ``REDIS_URL``, ``HUB_TASK_BACKEND=rq`` and ``HUB_S3_BUCKET``
+the same code runs on PostgreSQL, Redis, RQ workers and object storage, on as many web and worker
+machines as needed (see ``deploy/``).
 """
 
 import os
@@ -9,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import TASKS
+from .base import INSTALLED_APPS, MIDDLEWARE, STORAGES, TASKS
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -21,6 +25,11 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
 
 
 DEBUG = False
@@ -37,40 +46,106 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 if base_url := os.environ.get("HUB_BASE_URL"):
     WAGTAILADMIN_BASE_URL = base_url
 
-if database_url := os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(database_url, conn_max_age=600, conn_health_checks=True)}
+INSTALLED_APPS = list(INSTALLED_APPS)
+# /healthz answers load balancers before host validation and the HTTPS redirect (hub/ops/middleware.py).
+MIDDLEWARE = ["hub.ops.middleware.HealthCheckMiddleware", *MIDDLEWARE]
 
-if redis_url := os.environ.get("REDIS_URL"):
+# --- Database.
+if database_url := os.environ.get("DATABASE_URL"):
+    DATABASES = {
+        "default": dj_database_url.parse(
+            database_url, conn_max_age=env_int("HUB_DB_CONN_MAX_AGE", 600), conn_health_checks=True
+        )
+    }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+
+# --- Cache: Redis when REDIS_URL (or HUB_CACHE_URL, for a separate instance) is set.
+# HUB_CACHE_URL=locmem:// keeps a cache per process; dummy:// turns caching off (benchmarks, debugging).
+redis_url = os.environ.get("REDIS_URL", "")
+cache_url = os.environ.get("HUB_CACHE_URL", redis_url)
+if cache_url.startswith("dummy:"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif cache_url.startswith(("redis:", "rediss:", "unix:")):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_url,
+            "LOCATION": cache_url,
             "KEY_PREFIX": "hub",
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
         }
     }
-else:
+elif not cache_url or cache_url.startswith("locmem:"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured("HUB_CACHE_URL must be redis://..., rediss://..., locmem:// or dummy://")
 
+# --- Background tasks: the database backend (embedded) or RQ on Redis (scale-out).
 task_backend = os.environ.get("HUB_TASK_BACKEND", "database")
-if task_backend != "database":
-    raise ImproperlyConfigured(f"HUB_TASK_BACKEND={task_backend!r} is not supported; use 'database'.")
-TASKS = TASKS
+if task_backend == "rq":
+    if not redis_url:
+        raise ImproperlyConfigured("HUB_TASK_BACKEND=rq needs REDIS_URL (the Redis that holds the queues).")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    task_timeout = env_int("HUB_TASK_TIMEOUT", 600)
+    RQ_QUEUES = {name: {"URL": redis_url, "DEFAULT_TIMEOUT": task_timeout} for name in ("default", "audio")}
+    # Workers run django-tasks' Task objects through this job class; `rqworker` picks it up from here.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+    RQ_SHOW_ADMIN_LINK = False
+    TASKS = {
+        "default": {
+            "BACKEND": "hub.ops.jobs.HubRQBackend",
+            "QUEUES": ["default", "audio"],
+            "OPTIONS": {
+                "TIMEOUT": task_timeout,
+                "RETRIES": env_int("HUB_TASK_RETRIES", 3),
+                "BACKOFF": [int(s) for s in env_list("HUB_TASK_RETRY_BACKOFF", "30,120,600")],
+                "AUDIO_TIMEOUT_BASE": env_int("HUB_AUDIO_JOB_TIMEOUT_BASE", 600),
+                "AUDIO_TIMEOUT_PER_SECOND": float(os.environ.get("HUB_AUDIO_JOB_TIMEOUT_PER_SECOND", "4")),
+                "POLICIES": {"hub.audio.tasks.process_audio_task": "hub.ops.jobs.AudioProcessingPolicy"},
+            },
+        }
+    }
+elif task_backend == "database":
+    TASKS = TASKS
+else:
+    raise ImproperlyConfigured(f"HUB_TASK_BACKEND={task_backend!r} is not supported; use 'database' or 'rq'.")
 
 # --- Storage: local disk by default, S3-compatible object storage when a bucket is named.
+HUB_PRIVATE_URL_SECONDS = env_int("HUB_PRIVATE_URL_SECONDS", 300)
 if bucket := os.environ.get("HUB_S3_BUCKET"):
+    from botocore.config import Config as _BotoConfig
+
     s3_options = {
         "bucket_name": bucket,
         "endpoint_url": os.environ.get("HUB_S3_ENDPOINT_URL") or None,
         "region_name": os.environ.get("HUB_S3_REGION") or None,
         "access_key": os.environ.get("HUB_S3_ACCESS_KEY_ID") or None,
         "secret_key": os.environ.get("HUB_S3_SECRET_ACCESS_KEY") or None,
-        "custom_domain": os.environ.get("HUB_S3_CUSTOM_DOMAIN") or None,
-        "querystring_auth": False,
         "file_overwrite": False,
         "default_acl": None,
+        # Short connect timeouts and a few retries; SigV4 everywhere (SigV2 is retired).
+        "client_config": _BotoConfig(
+            s3={"addressing_style": os.environ.get("HUB_S3_ADDRESSING_STYLE") or None},
+            signature_version="s3v4",
+            connect_timeout=5,
+            read_timeout=60,
+            retries={"max_attempts": 3, "mode": "standard"},
+        ),
     }
     STORAGES = {
-        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_options},
+        # Public: uploads, renditions, peaks, transcripts, chapters, images. Reading is granted by
+        # the bucket policy (deploy/s3-public-read-policy.json), URLs are plain and stable.
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **s3_options,
+                "location": os.environ.get("HUB_S3_PREFIX", ""),
+                "custom_domain": os.environ.get("HUB_S3_CUSTOM_DOMAIN") or None,
+                "querystring_auth": False,
+                "object_parameters": {"CacheControl": os.environ.get("HUB_S3_CACHE_CONTROL", "public, max-age=604800")},
+            },
+        },
+        # Private: consent evidence, only through short-lived signed URLs (hub.ops.storage.signed_url).
         "private": {
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
@@ -79,16 +154,24 @@ if bucket := os.environ.get("HUB_S3_BUCKET"):
                 "location": os.environ.get("HUB_S3_PRIVATE_PREFIX", "private"),
                 "custom_domain": None,
                 "querystring_auth": True,
-                "querystring_expire": 300,
+                "querystring_expire": HUB_PRIVATE_URL_SECONDS,
+                "object_parameters": {"CacheControl": "private, no-store"},
             },
         },
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": STORAGES["staticfiles"],
     }
 else:
     if media_root := os.environ.get("HUB_MEDIA_ROOT"):
         MEDIA_ROOT = media_root
-    if static_root := os.environ.get("HUB_STATIC_ROOT"):
-        STATIC_ROOT = static_root
+    if private_root := os.environ.get("HUB_PRIVATE_ROOT"):
+        STORAGES = {
+            **STORAGES,
+            "private": {**STORAGES["private"], "OPTIONS": {"location": private_root, "base_url": None}},
+        }
+if static_root := os.environ.get("HUB_STATIC_ROOT"):
+    STATIC_ROOT = static_root
+
+# --- Uploads. Audio uploads up to HUB_AUDIO_MAX_UPLOAD_BYTES (base.py; nginx's client_max_body_size must allow it).
 
 # --- E-mail.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -111,12 +194,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Wagtail's live preview frames the hub's own pages, so SAMEORIGIN rather than DENY.
 X_FRAME_OPTIONS = "SAMEORIGIN"
-SILENCED_SYSTEM_CHECKS = ["security.W019"]
+SILENCED_SYSTEM_CHECKS = ["security.W019", *env_list("HUB_SILENCED_SYSTEM_CHECKS")]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("HUB_LOG_LEVEL", "INFO")},
-}
+# --- Logs: one JSON object per line on standard error (HUB_LOG_FORMAT=plain for humans).
+_log_level = os.environ.get("HUB_LOG_LEVEL", "INFO")
+if os.environ.get("HUB_LOG_FORMAT", "json") == "json":
+    from hub.ops.logs import json_logging_config
+
+    LOGGING = json_logging_config(_log_level, service=os.environ.get("HUB_SERVICE_NAME", ""))
+else:
+    LOGGING = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+        "root": {"handlers": ["console"], "level": _log_level},
+        "loggers": {"django.db.backends": {"level": "WARNING"}},
+    }

@@ -90,8 +90,9 @@ def test_upload_is_processed_into_three_renditions(admin_client, speech_like, dj
 def test_source_metadata_never_reaches_renditions(admin_client, speech_like, django_capture_on_commit_callbacks):
     asset = upload(admin_client, speech_like, "Private", django_capture_on_commit_callbacks)
     for rendition in asset.renditions.all():
+        path = default_storage.path(rendition.file.name)
         tags = subprocess.run(
-            ["ffprobe", "-v", "error", "-show_entries", "format_tags", "-of", "json", default_storage.path(rendition.file.name)],
+            ["ffprobe", "-v", "error", "-show_entries", "format_tags", "-of", "json", path],
             capture_output=True, text=True, check=True, timeout=30,
         ).stdout  # fmt: skip
         assert "Private Person" not in tags

@@ -1,0 +1,84 @@
+"""What keeps feeds fresh: cache invalidation on every change feeds show, WebSub pings on publish."""
+
+import logging
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from . import cache as feed_cache
+from .tasks import enqueue_ping
+
+logger = logging.getLogger(__name__)
+
+# Models whose rows end up in some feed (as "app_label.ModelName").
+WATCHED = [
+    "radio.ShowPage",
+    "radio.EpisodePage",
+    "radio.EpisodeContributor",
+    "radio.EpisodeChapter",
+    "radio.EpisodeTranscript",
+    "radio.Contributor",
+    "audio.AudioAsset",
+    "audio.Rendition",
+    "stories.StoryPage",
+    "stories.Theme",
+    "partners.PartnerOrganisation",
+    "partners.PartnerShowSubscription",
+    "wagtailimages.Image",
+    "wagtailcore.Page",
+    "wagtailcore.Locale",
+    "wagtailcore.Site",
+    "consent.ConsentRecord",  # consent decides which pages a channel may carry
+]
+
+
+def invalidate(**kwargs):
+    try:
+        feed_cache.invalidate()
+    except Exception:  # a cache outage must not break saving; feeds expire by themselves
+        logger.exception("Could not invalidate the feed cache")
+
+
+def _feed_urls_for(page) -> list[str]:
+    from hub.radio.models import EpisodePage, ShowPage
+
+    specific = page.specific_deferred if hasattr(page, "specific_deferred") else page
+    if isinstance(specific, ShowPage):
+        return [specific.canonical_feed_url]
+    if isinstance(specific, EpisodePage):
+        parent = specific.get_parent()
+        if parent is not None and isinstance(parent.specific, ShowPage):
+            return [parent.specific.canonical_feed_url]
+    return []
+
+
+def ping_on_publish(sender, instance, **kwargs):
+    """After the publishing transaction commits, queue a WebSub ping for the affected show feed."""
+    invalidate()
+    try:
+        urls = _feed_urls_for(instance)
+    except Exception:
+        logger.exception("Could not work out which feed changed")
+        return
+    for url in urls:
+        transaction.on_commit(lambda url=url: enqueue_ping(url))
+
+
+def connect():
+    from django.apps import apps
+
+    for label in WATCHED:
+        try:
+            model = apps.get_model(label)
+        except LookupError:  # an optional app that is not installed
+            continue
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"hub-feeds-save-{label}")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"hub-feeds-delete-{label}")
+    page_published.connect(ping_on_publish, dispatch_uid="hub-feeds-published")
+    page_unpublished.connect(ping_on_publish, dispatch_uid="hub-feeds-unpublished")
+    post_page_move.connect(invalidate, dispatch_uid="hub-feeds-moved")
+    if apps.is_installed("hub.consent"):
+        from hub.consent.takedown import consent_lapsed
+
+        consent_lapsed.connect(invalidate, dispatch_uid="hub-feeds-consent-lapsed")

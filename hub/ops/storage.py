@@ -1,0 +1,48 @@
+"""The private storage (consent evidence) and its short-lived signed URLs.
+
+On object storage the ``private`` storage is a bucket (or prefix) without public access; a file
+in it is reachable only through a presigned URL that expires after ``HUB_PRIVATE_URL_SECONDS``
+(5 minutes by default). On the embedded default it is a folder outside ``MEDIA_ROOT`` with no
+URL at all: there the caller streams the file through a permission-checked view instead.
+
+Typical use in a view that has already checked the user's permission::
+
+    url = signed_url(record.evidence.name)
+    if url:
+        return redirect(url)
+    return FileResponse(record.evidence.open("rb"), as_attachment=True)
+"""
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import Storage, storages
+
+DEFAULT_EXPIRY_SECONDS = 300
+
+
+def private_storage() -> Storage:
+    return storages["private"]
+
+
+def is_object_storage(storage: Storage) -> bool:
+    return bool(getattr(storage, "bucket_name", None))
+
+
+def signed_url(name: str, *, seconds: int | None = None, download_name: str | None = None) -> str | None:
+    """A URL to one private file that stops working after ``seconds``; None without object storage.
+
+    ``download_name`` makes the browser save the file under that name rather than display it.
+    """
+    storage = private_storage()
+    if not is_object_storage(storage):
+        return None
+    if not getattr(storage, "querystring_auth", False) or (
+        getattr(storage, "custom_domain", None) and not getattr(storage, "cloudfront_signer", None)
+    ):
+        raise ImproperlyConfigured("The private storage must sign its URLs (querystring_auth, no plain custom domain).")
+    expiry = seconds or getattr(settings, "HUB_PRIVATE_URL_SECONDS", DEFAULT_EXPIRY_SECONDS)
+    parameters = {}
+    if download_name:
+        safe = download_name.replace('"', "").replace("\n", " ").replace("\r", " ")
+        parameters["ResponseContentDisposition"] = f'attachment; filename="{safe}"'
+    return storage.url(name, parameters=parameters or None, expire=expiry)

@@ -1,0 +1,149 @@
+"""The private partner feed and its token-checked downloads.
+
+The feed is built in :mod:`hub.feeds` like every other feed and cached without the token: the
+cached bytes carry a placeholder that is replaced with the caller's token on the way out.
+Downloads are served with HEAD and byte ranges in the embedded setup and redirect to a
+short-lived signed storage URL in production; each one leaves a :class:`PullReceipt`.
+"""
+
+import logging
+from urllib.parse import quote
+
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from hub.core.views import ranged_file_response
+from hub.feeds import cache as feed_cache
+from hub.feeds.data import gather_partner, partner_episodes, show_base_url, uses_local_storage
+from hub.feeds.podcast import render_podcast
+
+from .access import authenticate, not_found
+from .models import DeliveryFormat, PullReceipt
+
+logger = logging.getLogger(__name__)
+
+TOKEN_PLACEHOLDER = "HUB-PARTNER-TOKEN-PLACEHOLDER"  # noqa: S105 (a marker, not a secret)
+PRIVATE_HEADERS = {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
+SIGNED_URL_SECONDS = 300
+
+
+@require_safe
+def partner_feed(request, token):
+    feed_token, refusal = authenticate(request, token)
+    if refusal is not None:
+        return refusal
+    name = f"partner:{feed_token.pk}:{show_base_url(request)}"
+    gen = feed_cache.generation()
+    entry = feed_cache.lookup_in(name, gen)
+    placeholder, secret = TOKEN_PLACEHOLDER.encode(), token.encode()
+
+    def respond(entry):
+        return feed_cache.feed_response(
+            request,
+            entry,
+            cache_control=feed_cache.PRIVATE_CACHE_CONTROL,
+            etag_suffix=f"-{feed_token.pk}",
+            transform=lambda body: body.replace(placeholder, secret),
+            headers=PRIVATE_HEADERS,
+        )
+
+    if entry is not None:
+        try:
+            return respond(entry)
+        except feed_cache.CacheMiss:
+            entry = None
+    if entry is None:
+        gathered = gather_partner(feed_token, request, TOKEN_PLACEHOLDER)
+        entry = feed_cache.store(
+            name,
+            render_podcast(gathered),
+            feed_cache.RSS,
+            content_time=gathered.last_modified,
+            valid_until=gathered.valid_until,
+            gen=gen,
+        )
+    return respond(entry)
+
+
+def _rendition_for(episode, partner, ext):
+    preferred = partner.preferred_format or DeliveryFormat.BROADCAST_WAV
+    others = [preset for preset in DeliveryFormat.values if preset != preferred]
+    for preset in [preferred, *others]:
+        rendition = episode.audio.rendition(preset) if episode.audio_id else None
+        if rendition is not None and rendition.extension.lstrip(".") == ext:
+            return rendition
+    return None
+
+
+def _signed_url(field_file) -> str:
+    try:
+        return field_file.storage.url(field_file.name, expire=SIGNED_URL_SECONDS)
+    except TypeError:  # a storage without expiring URLs
+        return field_file.url
+
+
+@require_safe
+def partner_download(request, token, episode_id, ext):
+    feed_token, refusal = authenticate(request, token)
+    if refusal is not None:
+        return refusal
+    partner = feed_token.partner
+    _shows, _live, available = partner_episodes(partner)
+    episode = available.select_related("audio").prefetch_related("audio__renditions").filter(pk=episode_id).first()
+    rendition = _rendition_for(episode, partner, ext) if episode is not None else None
+    if rendition is None:
+        return not_found()
+
+    receipt_fields = {
+        "partner": partner,
+        "partner_name": partner.name[:255],
+        "token": feed_token,
+        "token_label": feed_token.label[:120],
+        "episode": episode,
+        "episode_title": episode.title[:255],
+        "rendition": rendition,
+        "preset": rendition.preset,
+        "sha256": rendition.sha256,
+        "file_size": rendition.size_bytes,
+        "range_requested": request.headers.get("Range", "")[:100],
+        "user_agent": request.headers.get("User-Agent", "")[:512],
+    }
+    field_file = rendition.file
+    if not uses_local_storage(field_file):
+        response = HttpResponseRedirect(_signed_url(field_file))
+        if request.method == "GET":
+            PullReceipt.objects.create(status_code=302, bytes_sent=None, **receipt_fields)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    storage, name = field_file.storage, field_file.name
+    if not storage.exists(name):
+        return not_found()
+    receipt_id = []
+
+    def finished(status, sent):
+        try:
+            PullReceipt.objects.filter(pk__in=receipt_id).update(bytes_sent=sent, completed_at=timezone.now())
+        except Exception:  # the response is already sent; never let bookkeeping raise there
+            logger.exception("Could not complete pull receipt %s", receipt_id)
+
+    filename = f"{episode.slug}{rendition.extension}"
+    response = ranged_file_response(
+        request,
+        lambda: storage.open(name, "rb"),
+        size=storage.size(name),
+        content_type=rendition.mime_type,
+        etag=f'"{rendition.sha256[:32]}"',
+        last_modified=rendition.created_at.timestamp(),
+        on_close=finished,
+        headers={
+            "Cache-Control": "private, no-store",
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename, safe='')}",
+            **PRIVATE_HEADERS,
+        },
+    )
+    if request.method == "GET" and response.status_code in (200, 206):
+        receipt = PullReceipt.objects.create(status_code=response.status_code, bytes_sent=0, **receipt_fields)
+        receipt_id.append(receipt.pk)
+    return response

@@ -1,0 +1,117 @@
+"""One episode through the production setup, every hop over a real connection.
+
+An editor uploads a recording through the admin of a gunicorn node -> the upload lands in the
+bucket and a job in Redis -> an RQ worker (another process) renders it -> the renditions are in
+the bucket -> the public feed lists the podcast rendition with its exact length, at its bucket
+URL -> that URL answers a range request with 206.
+"""
+
+import hashlib
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+import requests
+from django_tasks_rq import Job
+from rq import Queue
+from rq.registry import FinishedJobRegistry
+
+from hub.audio.models import AudioAsset, AudioStatus
+from hub.ops.jobs import audio_job_timeout
+from tests.audio_fixtures import make_tone
+
+from .conftest import PUBLIC_BUCKET
+from .services import Browser, tail, wait_for
+from .site import ADMIN_PASSWORD, add_episode, make_admin, make_show
+
+# Transactional: the web node and the workers are other processes, they see only committed rows.
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def test_upload_render_store_and_serve_across_processes(
+    transactional_db, hub_settings, web, start_worker, s3, moto, tmp_path
+):
+    show = make_show()
+    make_admin()
+    worker = start_worker("audio", "default")
+
+    # 1. Upload through the admin of the web node.
+    browser = Browser(web.base, web.log)
+    browser.login("editor", ADMIN_PASSWORD)
+    tone = make_tone(tmp_path / "interview.mp3", seconds=4.0)
+    with tone.open("rb") as upload:
+        response = browser.post(
+            "/admin/snippets/audio/audioasset/add/",
+            {"title": "Interview in Graz"},
+            files={"source": ("interview.mp3", upload, "audio/mpeg")},
+        )
+    assert response.status_code == 302, response.text[:3000] + tail(web.log)
+    asset = AudioAsset.objects.get(title="Interview in Graz")
+    source = s3.head_object(Bucket=PUBLIC_BUCKET, Key=asset.source.name)
+    assert source["ContentLength"] == tone.stat().st_size, "the web node stored the upload in the bucket"
+
+    # 2. The worker process renders it.
+    assert wait_for(
+        lambda: AudioAsset.objects.get(pk=asset.pk).status in (AudioStatus.READY, AudioStatus.FAILED), 180
+    ), f"the worker did not finish the asset\n{worker.output()}"
+    asset.refresh_from_db()
+    assert asset.status == AudioStatus.READY, f"{asset.error_message}\n{worker.output()}"
+    assert asset.attempts == 1
+
+    # The job ran on the audio queue, with a time limit sized to the recording.
+    connection = Queue("audio", connection=_redis(hub_settings)).connection
+    finished = FinishedJobRegistry("audio", connection=connection, job_class=Job)
+    jobs = [Job.fetch(job_id, connection=connection) for job_id in finished.get_job_ids()]
+    assert [job.args for job in jobs] == [[asset.pk]] or [job.args for job in jobs] == [(asset.pk,)]
+    expected = audio_job_timeout(
+        None, asset.size_bytes, asset.source.name, base=600, per_second=4.0, max_duration=6 * 3600
+    )
+    assert jobs[0].timeout == expected
+
+    # 3. The renditions and the peaks are in the bucket, byte for byte what the rows say.
+    renditions = {rendition.preset: rendition for rendition in asset.renditions.all()}
+    assert set(renditions) == {"podcast-mp3", "lowband-opus", "broadcast-wav"}
+    for rendition in renditions.values():
+        stored = s3.get_object(Bucket=PUBLIC_BUCKET, Key=rendition.file.name)
+        body = stored["Body"].read()
+        assert len(body) == rendition.size_bytes
+        assert hashlib.sha256(body).hexdigest() == rendition.sha256
+    assert s3.head_object(Bucket=PUBLIC_BUCKET, Key=asset.peaks.name)["ContentLength"] > 0
+
+    # 4. The feed, served by the web node, points at the bucket with the exact length.
+    add_episode(show, asset, title="Volunteering in Graz")
+    feed = requests.get(f"{web.base}/feeds/shows/{show.pk}.xml", headers={"X-Forwarded-Proto": "https"}, timeout=30)
+    assert feed.status_code == 200, feed.text[:2000] + tail(web.log)
+    enclosures = ET.fromstring(feed.content).findall("./channel/item/enclosure")  # noqa: S314 - our own feed
+    podcast = renditions["podcast-mp3"]
+    assert len(enclosures) == 1
+    enclosure = enclosures[0].attrib
+    assert enclosure["url"] == f"{moto.endpoint}/{PUBLIC_BUCKET}/{podcast.file.name}"
+    assert int(enclosure["length"]) == podcast.size_bytes
+    assert enclosure["type"] == "audio/mpeg"
+
+    # 5. Podcast apps fetch it anonymously (the bucket policy grants reading), with ranges.
+    # (No HEAD here: moto refuses anonymous HEAD under a bucket policy, which S3 allows.)
+    whole = requests.get(enclosure["url"], timeout=30)
+    assert whole.status_code == 200
+    assert int(whole.headers["Content-Length"]) == podcast.size_bytes
+    assert whole.headers["Content-Type"] == "audio/mpeg"
+    ranged = requests.get(enclosure["url"], headers={"Range": "bytes=0-1"}, timeout=30)
+    assert ranged.status_code == 206
+    assert ranged.headers["Content-Range"] == f"bytes 0-1/{podcast.size_bytes}"
+    assert ranged.content == b"ID"  # the ID3v2 tag the pipeline wrote comes first
+    assert worker.alive(), "the worker keeps running"
+
+    # 6. Both nodes wrote structured logs: every line one JSON object.
+    for log, service in ((worker.log, "worker"), (web.log, "web")):
+        records = [json.loads(line) for line in log.read_text().splitlines()]
+        assert records, f"{service} wrote no log"
+        assert {record["service"] for record in records} == {service}
+    access = [r for r in map(json.loads, web.log.read_text().splitlines()) if r["logger"] == "gunicorn.access"]
+    assert any(r["http_path"] == "/admin/snippets/audio/audioasset/add/" and r["http_status"] == 302 for r in access)
+
+
+def _redis(settings):
+    import redis
+
+    return redis.Redis.from_url(settings.RQ_QUEUES["audio"]["URL"])
