@@ -39,13 +39,12 @@ def test_admin_publish_shows_the_reason(site_tree, admin_client):
             "audio": waiting.pk,
             "publication_date": episode.publication_date.isoformat(),
             "episode_type": "full",
-            "contributors-TOTAL_FORMS": 0,
-            "contributors-INITIAL_FORMS": 0,
-            "contributors-MIN_NUM_FORMS": 0,
-            "contributors-MAX_NUM_FORMS": 1000,
             "action-publish": "action-publish",
         }
     )
+    for formset in form.formsets.values():  # every inline panel, empty
+        data.update({f"{formset.prefix}-{key}": 0 for key in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS")})
+        data[f"{formset.prefix}-MAX_NUM_FORMS"] = 1000
     response = admin_client.post(edit_url, data)
     assert response.status_code == 200
     assert "is not ready" in response.content.decode()
