@@ -41,22 +41,21 @@ def wait_for(predicate, timeout=60.0):
 
 
 @pytest.mark.worker
-def test_upload_in_admin_is_probed_by_the_worker_process(worker, admin_client, settings, tmp_path):
+def test_upload_in_admin_is_processed_by_the_worker_process(worker, admin_client, settings, tmp_path):
     settings.TASKS = DATABASE_BACKEND
     tone = make_tone(tmp_path / "tone.mp3", seconds=2.0)
     with tone.open("rb") as upload:
         response = admin_client.post("/admin/snippets/audio/audioasset/add/", {"title": "Interview", "source": upload})
     assert response.status_code == 302, response.content.decode()[:2000]
     asset = AudioAsset.objects.get(title="Interview")
-    assert asset.duration_seconds is None, "the web request only enqueues; the worker does the work"
-    result = DBTaskResult.objects.get(task_path="hub.audio.tasks.probe_audio_task")
+    assert asset.status == "queued", "the web request only enqueues; the worker does the work"
+    result = DBTaskResult.objects.get(task_path="hub.audio.tasks.process_audio_task")
     assert result.args_kwargs["args"] == [asset.pk]
 
-    assert wait_for(lambda: AudioAsset.objects.get(pk=asset.pk).duration_seconds is not None), (
-        "the worker did not process the task"
-    )
+    assert wait_for(lambda: AudioAsset.objects.get(pk=asset.pk).status == "ready"), "the worker did not process it"
     asset.refresh_from_db()
     assert asset.duration_seconds == pytest.approx(2.0, abs=0.1)
+    assert asset.renditions.count() == 3
     result.refresh_from_db()
     assert result.status == "SUCCESSFUL"
     assert worker.poll() is None, "the worker keeps running"
@@ -72,5 +71,6 @@ def test_a_corrupt_upload_is_reported_not_lost(worker, admin_client, settings, t
     asset = AudioAsset.objects.get(title="Notes")
     assert wait_for(lambda: AudioAsset.objects.get(pk=asset.pk).error_message != "")
     asset.refresh_from_db()
+    assert asset.status == "failed"
     assert asset.duration_seconds is None
     assert asset.source.storage.exists(asset.source.name), "the upload is kept"

@@ -57,6 +57,9 @@ FRAGMENTS = [
     "Ελληνικά",
 ]
 hostile = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), max_size=8).map("".join)
+# What can reach the database: Django's form fields refuse NUL characters (and PostgreSQL cannot
+# store them), so the fields test leaves NUL out; the XML cleaner above still gets it.
+storable = hostile.map(lambda text: text.replace("\x00", ""))
 TEXT_FIELDS = [
     "show_title",
     "description",
@@ -102,7 +105,7 @@ def hostile_episode(show):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(texts=st.fixed_dictionaries(dict.fromkeys(TEXT_FIELDS, hostile)))
+@given(texts=st.fixed_dictionaries(dict.fromkeys(TEXT_FIELDS, storable)))
 def test_hostile_text_in_every_field(client, show, hostile_episode, texts):
     episode = hostile_episode
     notes = xml_text(texts["notes"])

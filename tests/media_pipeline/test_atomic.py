@@ -51,7 +51,7 @@ def _preset(base: str, **changes: object) -> Preset:
 
 
 def _children() -> list[str]:
-    """Command lines of the live child processes of this test process (ffmpeg, ffprobe)."""
+    """Command lines of this test process's live ffmpeg and ffprobe children (other fixtures' servers aside)."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -61,7 +61,8 @@ def _children() -> list[str]:
             continue
         _, _, rest = stat.rpartition(")")
         state, ppid = rest.split()[:2]
-        if int(ppid) == os.getpid() and state != "Z":
+        tool = Path(cmdline.split(b"\0", 1)[0].decode(errors="replace")).name
+        if int(ppid) == os.getpid() and state != "Z" and tool in {"ffmpeg", "ffprobe"}:
             found.append(cmdline.replace(b"\0", b" ").decode(errors="replace"))
     return found
 

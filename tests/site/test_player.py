@@ -198,12 +198,13 @@ def test_arabic_episode_has_its_own_chapters(rich_site, client):
     assert 'class="time" dir="ltr"' in html, "times read left to right inside Arabic text"
 
 
-def test_episode_without_ready_audio_says_so(rich_site, client):
+def test_episode_without_ready_audio_says_so(rich_site, client, django_capture_on_commit_callbacks):
     from hub.audio.factories import AudioAssetFactory
 
     episode = rich_site.page("episode", "it")
     episode.audio = AudioAssetFactory()  # ready, but no renditions yet
-    episode.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):  # the page cache is purged on commit
+        episode.save_revision().publish()
     html = client.get(episode.get_url()).content.decode()
     assert "<audio" not in html
     assert "The audio of this episode is not available yet." in html
