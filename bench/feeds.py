@@ -8,7 +8,8 @@
 (b) Warm requests per second over loopback: gunicorn (production profile, 2 workers) serving the
     cached feed, against the same bytes served as a static file by the same stack (WhiteNoise),
     and the 304 path (If-None-Match) against WhiteNoise's 304 for the static file. Load tool: wrk
-    (Debian package ``wrk``), or a small Python keep-alive load generator if wrk is missing.
+    (Debian package ``wrk``), or a small Python keep-alive load generator if wrk is missing;
+    interleaved rounds, median of each.
 (c) django-cast (the Wagtail podcast package on PyPI), pinned, installed in its own virtualenv
     under bench/.cache, generating its podcast feed for the same 1,000 episodes (MP3 audio with
     cached sizes, two chapter marks each) the same way: in-process, cold, median of the runs.
@@ -42,6 +43,7 @@ CAST_PROJECT = CACHE / "django-cast-project"
 DJANGO_CAST = "django-cast==0.2.67"
 RESULTS = ROOT / "bench" / "results"
 RUNS = 5
+ROUNDS = 3
 
 HUB_ENV = {
     "DJANGO_SETTINGS_MODULE": "hub.settings.production",
@@ -426,7 +428,7 @@ def load(port: int, path: str, headers: dict, seconds: float) -> tuple[float, st
     wrk = shutil.which("wrk")
     if wrk is None:
         return python_load(port, path, headers, seconds), "python"
-    args = [wrk, "-t2", "-c16", f"-d{max(1, round(seconds))}s", "--latency"]
+    args = [wrk, "-t1", "-c8", f"-d{max(1, round(seconds))}s", "--latency"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
     output = subprocess.run(
@@ -481,10 +483,17 @@ def measure_http(show_ids: dict, episodes: int, seconds: float) -> list[dict]:
             assert status == 304
             status, _h, _b = fetch(port, static_path, {"If-None-Match": static_headers["ETag"]})
             assert status == 304
-            feed_rps, tool = load(port, feed_path, {}, seconds)
-            static_rps, _ = load(port, static_path, {}, seconds)
-            feed_304, _ = load(port, feed_path, {"If-None-Match": feed_headers["ETag"]}, seconds)
-            static_304, _ = load(port, static_path, {"If-None-Match": static_headers["ETag"]}, seconds)
+            # Interleaved rounds, median of each: a shared machine's load drifts during a run.
+            runs = {"feed": [], "static": [], "feed_304": [], "static_304": []}
+            for _round in range(ROUNDS):
+                rps, tool = load(port, feed_path, {}, seconds)
+                runs["feed"].append(rps)
+                runs["static"].append(load(port, static_path, {}, seconds)[0])
+                runs["feed_304"].append(load(port, feed_path, {"If-None-Match": feed_headers["ETag"]}, seconds)[0])
+                runs["static_304"].append(
+                    load(port, static_path, {"If-None-Match": static_headers["ETag"]}, seconds)[0]
+                )
+            feed_rps, static_rps, feed_304, static_304 = (statistics.median(runs[k]) for k in runs)
             rows.append(
                 {
                     "episodes": int(count),
@@ -578,7 +587,8 @@ def main() -> None:
     print()
     print(table(rows))
     print(
-        f"\nload tool: {http[0]['tool']}; gunicorn 2 workers, production profile, loopback; cold runs: median of {RUNS}"
+        f"\nload tool: {http[0]['tool']} (1 thread, 8 connections, {args.seconds:g} s per run, median of {ROUNDS} "
+        f"interleaved rounds); gunicorn 2 workers, production profile, loopback; cold runs: median of {RUNS}"
     )
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "feeds.json").write_text(

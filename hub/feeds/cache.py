@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.http import HttpResponse, HttpResponseNotModified, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -67,11 +67,12 @@ class CachedFeed:
         return value
 
 
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
+def generation(backend=None) -> int:
+    backend = backend or cache
+    value = backend.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        value = cache.get(GENERATION_KEY, 0)
+        backend.add(GENERATION_KEY, time.time_ns(), None)
+        value = backend.get(GENERATION_KEY, 0)
     return value
 
 
@@ -89,7 +90,8 @@ def _key(name: str, gen: int | None = None) -> str:
 
 
 def lookup(name: str) -> CachedFeed | None:
-    return cache.get(_key(name))
+    backend = caches[DEFAULT_CACHE_ALIAS]  # resolve the cache proxy once: this runs for every poll
+    return backend.get(_key(name, generation(backend)))
 
 
 def lookup_in(name: str, gen: int) -> CachedFeed | None:
@@ -161,7 +163,7 @@ def _timeout(valid_until: datetime | None) -> int:
 
 
 def accepts_gzip(request) -> bool:
-    match = _GZIP.search(request.headers.get("Accept-Encoding", ""))
+    match = _GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
     if not match:
         return False
     quality = match.group(1)
@@ -186,10 +188,11 @@ def etag_matches(header: str, etag: str) -> bool:
 
 
 def not_modified(request, etag: str, last_modified: float) -> bool:
-    if_none_match = request.headers.get("If-None-Match")
+    # request.META rather than request.headers: this runs for every poll, and .headers parses them all.
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:  # RFC 9110: If-Modified-Since is ignored when If-None-Match is sent
         return etag_matches(if_none_match, etag)
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
     return since is not None and int(last_modified) <= since
 
 
@@ -210,17 +213,9 @@ def feed_response(
         return HttpResponsePermanentRedirect(entry.redirect)
     etag = entry.etag + etag_suffix
     use_gzip = accepts_gzip(request)
-    common = {
-        "ETag": f'"{etag}-gzip"' if use_gzip else f'"{etag}"',
-        "Last-Modified": http_date(entry.last_modified),
-        "Cache-Control": cache_control,
-        "Vary": "Accept-Encoding",
-        **(headers or {}),
-    }
     if not_modified(request, etag, entry.last_modified):
         # As Django's own conditional responses: validators and caching headers, no entity headers.
-        response = HttpResponse(status=304)
-        del response["Content-Type"]
+        response = HttpResponseNotModified()
     else:
         if transform is not None:
             body = transform(entry.read(compressed=False))
@@ -230,11 +225,15 @@ def feed_response(
         else:
             length = entry.gzip_length if use_gzip else entry.length
             body = b"" if request.method == "HEAD" else entry.read(compressed=use_gzip)
-        if use_gzip:
-            common["Content-Encoding"] = "gzip"
-        common["Content-Length"] = str(length)
         response = HttpResponse(b"" if request.method == "HEAD" else body, content_type=entry.content_type)
-    for header, value in common.items():
+        response["Content-Length"] = str(length)
+        response["Last-Modified"] = http_date(entry.last_modified)
+        if use_gzip:
+            response["Content-Encoding"] = "gzip"
+    response["ETag"] = f'"{etag}-gzip"' if use_gzip else f'"{etag}"'
+    response["Cache-Control"] = cache_control
+    response["Vary"] = "Accept-Encoding"
+    for header, value in (headers or {}).items():
         response[header] = value
     return response
 

@@ -55,6 +55,7 @@ FRAGMENTS = [
     "\n\n",
     "\t",
     "Ελληνικά",
+    "Ã©",  # looks like UTF-8 read as Latin-1
 ]
 hostile = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), max_size=8).map("".join)
 # What can reach the database: Django's form fields refuse NUL characters (and PostgreSQL cannot
@@ -86,6 +87,17 @@ def test_xml_text_removes_exactly_what_xml_cannot_carry(value):
     node = etree.Element("x")
     node.text = cleaned  # lxml accepts it
     assert etree.fromstring(etree.tostring(node)).text in (cleaned.replace("\r\n", "\n"), cleaned, None)
+
+
+def as_feedparser_reads(value: str) -> str:
+    """feedparser "repairs" text that looks like UTF-8 read as Latin-1 ("Ã©" becomes "é").
+
+    That is the client's heuristic, not a fault of the XML (checked exactly with lxml as well).
+    """
+    try:
+        return value.encode("iso-8859-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
 
 
 def paragraphs_text(value: str) -> str:
@@ -141,18 +153,22 @@ def test_hostile_text_in_every_field(client, show, hostile_episode, texts):
     assert not parsed.bozo, parsed.get("bozo_exception")
     entry = next(e for e in parsed.entries if e.id == item.findtext("guid"))
 
-    assert parsed.feed.title == (one_line(texts["show_title"]) or "Podcast")
-    assert html_to_text(parsed.feed.subtitle) == (paragraphs_text(texts["description"]) or parsed.feed.title)
-    assert parsed.feed.get("rights", "") == one_line(texts["copyright"])
+    fp = as_feedparser_reads
+    assert channel.findtext("title") == (one_line(texts["show_title"]) or "Podcast")
+    assert parsed.feed.title == fp(one_line(texts["show_title"]) or "Podcast")
+    assert html_to_text(parsed.feed.subtitle) == fp(paragraphs_text(texts["description"]) or parsed.feed.title)
+    assert channel.findtext("copyright", "") == one_line(texts["copyright"])
+    assert parsed.feed.get("rights", "") == fp(one_line(texts["copyright"]))
     assert channel.findtext(f"{ITUNES}author", "") == one_line(texts["owner"])
     assert channel.findtext(f"{PODCAST}funding") == (one_line(texts["funding"])[:128] or "https://example.org/fund")
 
-    assert entry.title == (one_line(texts["episode_title"]) or "Episode")
+    assert item.findtext("title") == (one_line(texts["episode_title"]) or "Episode")
+    assert entry.title == fp(one_line(texts["episode_title"]) or "Episode")
     summary = paragraphs_text(texts["summary"])
     if summary:
-        assert html_to_text(entry.description) == summary
+        assert html_to_text(entry.description) == fp(summary)
     if notes.strip() and not re.search(r"href=|src=|linktype|<embed", notes):
-        assert entry.content[0].value == notes.strip()  # feedparser trims surrounding whitespace
+        assert entry.content[0].value == fp(notes.strip())  # feedparser trims surrounding whitespace
     persons = [p.text for p in item.findall(f"{PODCAST}person")]
     assert (one_line(texts["person"] + "·")[:128]) in persons
     location = item.findtext(f"{PODCAST}location")
