@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import translation
 
 from hub.radio.player import (
     clock,
@@ -207,7 +208,8 @@ def test_episode_without_ready_audio_says_so(rich_site, client, django_capture_o
         episode.save_revision().publish()
     html = client.get(episode.get_url()).content.decode()
     assert "<audio" not in html
-    assert "The audio of this episode is not available yet." in html
+    with translation.override("it"):  # the page speaks Italian
+        assert translation.gettext("The audio of this episode is not available yet.") in html
 
 
 def test_transcript_can_be_downloaded(rich_site, client):
