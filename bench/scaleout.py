@@ -4,15 +4,17 @@
                                        [--requests 400] [--concurrency 4] [--quick]
 
 (a) A batch of short episodes is rendered by one, then by two RQ worker processes
-    (``manage.py rqworker audio --burst``): the same production code path as on a server
-    (upload stored, job enqueued in Redis, worker probes, measures, renders three presets, writes
-    peaks and swaps the renditions in). Reported: wall time from starting the workers until the
-    last one exits, the busy span from the first job's start to the last job's end, and the
-    speed-up of two workers over one.
+    (``manage.py rqworker audio``): the same production code path as on a server (upload
+    stored, job enqueued in Redis, worker probes, measures, renders three presets, writes peaks
+    and swaps the renditions in). The workers are started first; the clock runs from the first
+    upload until the last episode is ready. Reported: that wall time, the busy span from the
+    first job's start to the last job's end, the speed-up of two workers over one, and how many
+    jobs each worker took.
 (b) One show's podcast feed is served by gunicorn with one, then two worker processes
     (``deploy/gunicorn.conf.py``), to ``--concurrency`` clients making ``--requests`` requests
     in all: requests per second and latency. Twice: with the feed cache off (``HUB_CACHE_URL=dummy://``,
-    every request builds the XML from the database) and with the Redis cache of a production node.
+    every request builds the XML from the database) and with the Redis cache of a production node;
+    and how many requests each gunicorn worker answered (from its JSON access records).
 
 Runs against this machine's PostgreSQL and Redis (``scripts/services.sh`` starts them); uses a
 database of its own (``hub_bench_*``, dropped afterwards), Redis database 14 and local disk for
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import json
 import os
 import re
 import shutil
@@ -34,6 +37,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -170,23 +174,17 @@ class Bench:
         return ids
 
     def render_round(self, workers: int) -> dict:
+        """Start the workers, wait until they listen, then upload the batch and time it to the end."""
+        import django_rq
         from django.db.models import Max, Min
+        from rq import Worker
 
         from hub.audio.models import AudioAsset, AudioStatus
 
-        ids = self.upload_batch(f"{workers}-worker round")
-        started = time.monotonic()
+        queue = django_rq.get_queue("audio")
         procs = [
             subprocess.Popen(
-                [
-                    PY,
-                    "manage.py",
-                    "rqworker",
-                    "audio",
-                    "--burst",
-                    "--name",
-                    f"bench-{workers}-{n}-{uuid.uuid4().hex[:4]}",
-                ],
+                [PY, "manage.py", "rqworker", "audio", "--name", f"bench-{workers}-{n}-{uuid.uuid4().hex[:4]}"],
                 cwd=ROOT,
                 env={**self.env, "HUB_SERVICE_NAME": f"worker-{n}"},
                 stdout=subprocess.DEVNULL,
@@ -195,9 +193,23 @@ class Bench:
             for n in range(workers)
         ]
         self.processes.extend(procs)
-        for proc in procs:
-            proc.wait(timeout=3600)
+        deadline = time.monotonic() + 120
+        while Worker.count(queue=queue) < workers:
+            if time.monotonic() > deadline:
+                raise SystemExit("the RQ workers did not start")
+            time.sleep(0.2)
+        started = time.monotonic()
+        ids = self.upload_batch(f"{workers}-worker round")
+        settled = AudioAsset.objects.filter(pk__in=ids, status__in=(AudioStatus.READY, AudioStatus.FAILED))
+        while settled.count() < len(ids):
+            if time.monotonic() - started > 3600:
+                raise SystemExit("the batch did not finish within an hour")
+            time.sleep(0.2)
         wall = time.monotonic() - started
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=60)
         assets = AudioAsset.objects.filter(pk__in=ids)
         ready = assets.filter(status=AudioStatus.READY).count()
         if ready != len(ids):
@@ -205,7 +217,7 @@ class Bench:
             raise SystemExit(f"{len(ids) - ready} episodes were not rendered: {failed}")
         span = assets.aggregate(first=Min("started_at"), last=Max("finished_at"))
         busy = (span["last"] - span["first"]).total_seconds()
-        return {"workers": workers, "wall": wall, "busy": busy, "episodes": len(ids)}
+        return {"workers": workers, "wall": wall, "busy": busy, "episodes": len(ids), "spread": jobs_per_worker(ids)}
 
     # --- (b) feeds --------------------------------------------------------------------------
 
@@ -239,9 +251,10 @@ class Bench:
         env = {**self.env, "HUB_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers), "HUB_SERVICE_NAME": "web"}
         if cache == "none":
             env["HUB_CACHE_URL"] = "dummy://"
-        log = (self.scratch / f"gunicorn-{workers}-{cache}.log").open("wb")
+        log_path = self.scratch / f"gunicorn-{workers}-{cache}.log"
+        log = log_path.open("wb")
         proc = subprocess.Popen(
-            [PY, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--access-logfile", "/dev/null"],
+            [PY, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -251,15 +264,16 @@ class Bench:
         path = f"/feeds/shows/{show_id}.xml"
         try:
             deadline = time.monotonic() + 60
+            status, body = 0, b""
             while True:
-                try:
+                with contextlib.suppress(OSError):
                     status, body = request(port, "/healthz")
                     if status == 200:
                         break
-                except OSError:
-                    pass
                 if time.monotonic() > deadline:
-                    raise SystemExit("gunicorn did not start")
+                    log.flush()
+                    output = log_path.read_text(errors="replace")[-3000:]
+                    raise SystemExit(f"gunicorn did not become healthy ({status} {body[:500]!r}):\n{output}")
                 time.sleep(0.3)
             status, body = request(port, path)
             items = body.count(b"<item>")
@@ -276,10 +290,35 @@ class Bench:
         return {
             "cache": cache,
             "workers": workers,
+            "spread": requests_per_worker(log_path, path),
             "rps": len(latencies) / elapsed,
             "p50": latencies[len(latencies) // 2] * 1000,
             "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000,
         }
+
+
+def jobs_per_worker(asset_ids: list[int]) -> list[int]:
+    """How many of these assets' jobs each RQ worker ran (from the jobs' results in Redis)."""
+    import django_rq
+    from django_tasks_rq import Job
+
+    queue = django_rq.get_queue("audio", job_class=Job)
+    counts: Counter[str] = Counter()
+    for job in Job.fetch_many(queue.finished_job_registry.get_job_ids(), connection=queue.connection):
+        if job is not None and job.args and job.args[0] in asset_ids:
+            counts[job.latest_result().worker_name] += 1
+    return sorted(counts.values(), reverse=True)
+
+
+def requests_per_worker(log: Path, path: str) -> list[int]:
+    """How many requests for ``path`` each gunicorn worker process answered (JSON access records)."""
+    counts: Counter[int] = Counter()
+    for line in log.read_text(errors="replace").splitlines():
+        with contextlib.suppress(ValueError):
+            record = json.loads(line)
+            if record.get("logger") == "gunicorn.access" and record.get("http_path") == path:
+                counts[record["pid"]] += 1
+    return sorted(counts.values(), reverse=True)
 
 
 def request(port: int, path: str) -> tuple[int, bytes]:
@@ -350,23 +389,29 @@ def main() -> None:
 
     print()
     print(f"(a) RQ workers: {args.episodes} episodes of {args.seconds:g} s each (3 renditions + peaks per episode)")
-    print(f"{'workers':>8} {'wall s':>8} {'busy s':>8} {'episodes/min':>13} {'speed-up':>9}")
+    print(f"{'workers':>8} {'wall s':>8} {'busy s':>8} {'episodes/min':>13} {'speed-up':>9}  jobs per worker")
     base = renders[0]
     for row in renders:
         speed = base["wall"] / row["wall"]
         per_minute = row["episodes"] / row["wall"] * 60
-        print(f"{row['workers']:>8} {row['wall']:>8.1f} {row['busy']:>8.1f} {per_minute:>13.1f} {speed:>8.2f}x")
+        spread = " / ".join(map(str, row["spread"]))
+        print(
+            f"{row['workers']:>8} {row['wall']:>8.1f} {row['busy']:>8.1f} {per_minute:>13.1f} {speed:>8.2f}x  {spread}"
+        )
     print(
         f"\n(b) Feed /feeds/shows/<id>.xml with {args.feed_episodes} episodes: "
         f"{args.requests} requests by {args.concurrency} concurrent clients"
     )
-    print(f"{'cache':>6} {'gunicorn workers':>17} {'requests/s':>11} {'p50 ms':>8} {'p95 ms':>8} {'speed-up':>9}")
+    print(
+        f"{'cache':>6} {'gunicorn workers':>17} {'requests/s':>11} {'p50 ms':>8} {'p95 ms':>8} {'speed-up':>9}"
+        "  requests per worker"
+    )
     for cache in ("none", "redis"):
         rows = [row for row in feeds if row["cache"] == cache]
         for row in rows:
             speed = row["rps"] / rows[0]["rps"]
             numbers = f"{row['rps']:>11.1f} {row['p50']:>8.1f} {row['p95']:>8.1f} {speed:>8.2f}x"
-            print(f"{cache:>6} {row['workers']:>17} {numbers}")
+            print(f"{cache:>6} {row['workers']:>17} {numbers}  {' / '.join(map(str, row['spread']))}")
     print(f"\nload average at the end {load_average()} (other work on the machine skews the numbers)")
 
 

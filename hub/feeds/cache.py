@@ -55,6 +55,7 @@ class CachedFeed:
     length: int
     gzip_length: int
     redirect: str = ""
+    expires: float = 0.0  # POSIX time at which the cache drops the entry
     body: bytes | None = None  # present on the entry that was just built
     gzipped: bytes | None = None
 
@@ -89,13 +90,31 @@ def _key(name: str, gen: int | None = None) -> str:
     return f"hub-feeds:{generation() if gen is None else gen}:{digest}"
 
 
+# Validators this process has read, by name: (generation, entry). An entry counts only while
+# its generation is the shared cache's current one and it has not expired, so this saves a cache
+# read per poll without ever serving what another process has invalidated.
+_SEEN: dict[str, tuple[int, CachedFeed]] = {}
+_SEEN_MAX = 2048
+
+
+def _remember(name: str, gen: int, entry: CachedFeed) -> CachedFeed:
+    if len(_SEEN) >= _SEEN_MAX:
+        _SEEN.clear()
+    _SEEN[name] = (gen, CachedFeed(**{**entry.__dict__, "body": None, "gzipped": None}))
+    return entry
+
+
+def lookup_in(name: str, gen: int, backend=None) -> CachedFeed | None:
+    seen = _SEEN.get(name)
+    if seen is not None and seen[0] == gen and seen[1].expires > time.time():
+        return seen[1]
+    entry = (backend or cache).get(_key(name, gen))
+    return _remember(name, gen, entry) if entry is not None else None
+
+
 def lookup(name: str) -> CachedFeed | None:
     backend = caches[DEFAULT_CACHE_ALIAS]  # resolve the cache proxy once: this runs for every poll
-    return backend.get(_key(name, generation(backend)))
-
-
-def lookup_in(name: str, gen: int) -> CachedFeed | None:
-    return cache.get(_key(name, gen))
+    return lookup_in(name, generation(backend), backend)
 
 
 def _stable_last_modified(name: str, etag: str, content_time: datetime | None) -> float:
@@ -132,6 +151,7 @@ def store(
     key = _key(name, gen)
     etag = hashlib.sha256(body).hexdigest()[:32]
     gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+    timeout = _timeout(valid_until)
     validators = CachedFeed(
         key=key,
         etag=etag,
@@ -139,8 +159,8 @@ def store(
         content_type=content_type,
         length=len(body),
         gzip_length=len(gzipped),
+        expires=time.time() + timeout,
     )
-    timeout = _timeout(valid_until)
     # Bodies first: whoever finds the validators finds the bodies (unless evicted: CacheMiss).
     cache.set_many({key + ":body": body, key + ":gz": gzipped}, timeout)
     cache.set(key, validators, timeout)
@@ -148,9 +168,18 @@ def store(
 
 
 def store_redirect(name: str, location: str, gen: int | None = None) -> CachedFeed:
-    entry = CachedFeed(key=_key(name, gen), etag="", last_modified=0.0, content_type="", length=0, gzip_length=0)
-    entry = CachedFeed(**{**entry.__dict__, "redirect": location})
-    cache.set(entry.key, entry, _timeout(None))
+    timeout = _timeout(None)
+    entry = CachedFeed(
+        key=_key(name, gen),
+        etag="",
+        last_modified=0.0,
+        content_type="",
+        length=0,
+        gzip_length=0,
+        redirect=location,
+        expires=time.time() + timeout,
+    )
+    cache.set(entry.key, entry, timeout)
     return entry
 
 

@@ -7,6 +7,7 @@ written by :mod:`hub.feeds.extensions`. The traps are listed in ../shared/design
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime
 
 from django.utils.translation import gettext as _
@@ -29,7 +30,8 @@ def render_podcast(gathered: Gathered) -> bytes:
     fg.hub.partner = channel.block
 
     fg.title(channel.title or _("Podcast"))
-    fg.description(channel.description_html or channel.title or _("Podcast"))
+    # The description is HTML: a plain-text fallback is escaped.
+    fg.description(channel.description_html or html.escape(channel.title or _("Podcast")))
     fg.language(channel.language)
     fg.generator(GENERATOR)
     # Deterministic output: the ETag is a hash of these bytes, so nothing may depend on the clock.

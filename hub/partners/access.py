@@ -16,6 +16,7 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotFound
+from django.utils.translation import gettext as _
 
 from .models import PartnerFeedToken
 
@@ -53,14 +54,15 @@ def record_failure(request) -> None:
 
 
 def too_many_requests() -> HttpResponse:
-    response = HttpResponse("Too many failed attempts. Try again later.\n", status=429, content_type="text/plain")
+    message = _("Too many failed attempts. Try again later.")
+    response = HttpResponse(f"{message}\n", status=429, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(_window())
     response["Cache-Control"] = "no-store"
     return response
 
 
 def not_found() -> HttpResponse:
-    response = HttpResponseNotFound("Not found.\n", content_type="text/plain")
+    response = HttpResponseNotFound(f"{_('Not found.')}\n", content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "no-store"
     return response
 

@@ -399,8 +399,8 @@ class EpisodePage(Page):
         return self.partner_release_at or self.public_release_at or self.first_published_at
 
     def serve(self, request, *args, **kwargs):
-        # Before its public release an episode exists only for partners (and for previews).
-        if not self.is_publicly_released:
+        # Before its public release an episode exists only for partners (and for editors' previews).
+        if not self.is_publicly_released and not getattr(request, "is_preview", False):
             raise Http404
         return super().serve(request, *args, **kwargs)
 

@@ -23,6 +23,14 @@
     return m + ":" + ss;
   }
 
+  function whenIdle(callback) {
+    if (window.requestIdleCallback) {
+      window.requestIdleCallback(callback, { timeout: 1500 });
+    } else {
+      window.setTimeout(callback, 1);
+    }
+  }
+
   function readStored() {
     try { return window.localStorage.getItem(STORAGE_KEY); } catch (e) { return null; }
   }
@@ -126,25 +134,30 @@
       try { peaks = JSON.parse(peaksEl.textContent); } catch (e) { peaks = null; }
     }
     if (window.WaveSurfer && waveEl && peaks && peaks.length && duration) {
-      var style = getComputedStyle(root);
-      waveEl.hidden = false;
-      wavesurfer = window.WaveSurfer.create({
-        container: waveEl,
-        media: audio,
-        url: sourceUrl(),
-        peaks: [peaks],
-        duration: duration,
-        height: 64,
-        barWidth: 2,
-        barGap: 1,
-        barRadius: 1,
-        normalize: true,
-        waveColor: style.getPropertyValue("--wave").trim() || "#8a96a8",
-        progressColor: style.getPropertyValue("--wave-progress").trim() || "#0b5cad",
-        cursorColor: style.getPropertyValue("--wave-cursor").trim() || "#1d2430",
-        cursorWidth: 2,
-        dragToSeek: true,
-        hideScrollbar: true
+      // Drawn when the browser is idle: the plain player is usable at once, and the page's
+      // first work is not one long task.
+      whenIdle(function () {
+        var style = getComputedStyle(root);
+        waveEl.hidden = false;
+        wavesurfer = window.WaveSurfer.create({
+          container: waveEl,
+          media: audio,
+          url: sourceUrl(),
+          peaks: [peaks],
+          duration: duration,
+          height: 64,
+          barWidth: 2,
+          barGap: 1,
+          barRadius: 1,
+          normalize: true,
+          waveColor: style.getPropertyValue("--wave").trim() || "#8a96a8",
+          progressColor: style.getPropertyValue("--wave-progress").trim() || "#0b5cad",
+          cursorColor: style.getPropertyValue("--wave-cursor").trim() || "#1d2430",
+          cursorWidth: 2,
+          dragToSeek: true,
+          hideScrollbar: true
+        });
+        root.classList.add("has-waveform");
       });
       waveEl.addEventListener("keydown", function (event) {
         var step = { ArrowRight: 5, ArrowUp: 5, ArrowLeft: -5, ArrowDown: -5, PageUp: 30, PageDown: -30 }[event.key];

@@ -6,6 +6,7 @@ all), ``]]>``, markup and script. The hub removes what XML cannot carry and noth
 
 import html
 import json
+import os
 import re
 
 import feedparser
@@ -61,6 +62,8 @@ hostile = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), m
 # What can reach the database: Django's form fields refuse NUL characters (and PostgreSQL cannot
 # store them), so the fields test leaves NUL out; the XML cleaner above still gets it.
 storable = hostile.map(lambda text: text.replace("\x00", ""))
+# More examples for a longer hunt: HUB_HYPOTHESIS_EXAMPLES=500 pytest tests/feeds/test_hostile_text.py
+EXAMPLES = int(os.environ.get("HUB_HYPOTHESIS_EXAMPLES", "25"))
 TEXT_FIELDS = [
     "show_title",
     "description",
@@ -116,7 +119,7 @@ def hostile_episode(show):
     return rich_episode(show)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.fixed_dictionaries(dict.fromkeys(TEXT_FIELDS, storable)))
 def test_hostile_text_in_every_field(client, show, hostile_episode, texts):
     episode = hostile_episode

@@ -168,6 +168,13 @@ def test_embargoed_episode_page_is_not_public_yet(client, show):
     assert client.get(episode.get_url()).status_code == 200
 
 
+def test_editors_can_preview_an_embargoed_episode(rf, show):
+    episode = make_episode(show, public_release_at=timezone.now() + timedelta(days=3))
+    request = rf.get(episode.url)
+    request.is_preview = True
+    assert episode.serve(request).status_code == 200
+
+
 def test_items_are_newest_first(client, show):
     today = timezone.localdate()
     make_episode(show, title="Older", publication_date=today - timedelta(days=10))

@@ -55,3 +55,10 @@ def test_a_bucket_behind_a_dead_port_is_reported(client, settings):
         "ok": False,
         "error": "EndpointConnectionError",
     }
+
+
+def test_a_cache_turned_off_on_purpose_is_not_a_failure(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["cache"]["backend"] == "DummyCache"

@@ -5,6 +5,7 @@ The sample is used as written, with only its machine-specific parts replaced: ad
 its two nodes: the live gunicorn and a dead port, which nginx must route around.
 """
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -58,10 +59,10 @@ def nginx(web, tmp_path_factory):
         site = site.replace(old, new)
     (folder / "hub.conf").write_text(site)
     temp = {name: folder / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
+    # As root, nginx's workers would switch to a user that cannot read the test's private folders.
+    user = "user root;\n" if os.geteuid() == 0 else ""
     (folder / "nginx.conf").write_text(
-        "user root;\n"
-        * (subprocess.run(["id", "-u"], capture_output=True, text=True).stdout.strip() == "0")
-        + f"worker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
+        user + f"worker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
         "events { worker_connections 128; }\n"
         "http {\n  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n"
         f"  access_log {folder}/access.log;\n"

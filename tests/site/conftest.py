@@ -84,9 +84,9 @@ def processed_audio(directory: Path, title: str = "Language café, episode audio
     with source.open("rb") as handle:
         name = default_storage.save(f"audio/sources/test-{uuid.uuid4().hex[:8]}.wav", File(handle, name=source.name))
     asset = AudioAsset.objects.create(title=title, source=name)  # a stored name: not queued by save()
-    assert run_processing(asset.pk) == "ready"
+    outcome = run_processing(asset.pk)
     asset.refresh_from_db()
-    assert asset.status == AudioStatus.READY, asset.error_message
+    assert outcome == "ready" and asset.status == AudioStatus.READY, (outcome, asset.status, asset.error_message)
     assert asset.peaks and asset.renditions.count() == 3
     return asset
 
@@ -259,12 +259,43 @@ def site_server(django_db_setup):
     thread.terminate()
 
 
+_OPEN: list = []
+
+
+def release_rich_site() -> None:
+    """Roll back the rich site's transaction now (see ``rich_site``); safe to call twice."""
+    while _OPEN:
+        atomic, blocker = _OPEN.pop()
+        with blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture(scope="package")
 def rich_site(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The rich site in every language, built once for tests/site and rolled back afterwards.
+    """The rich site in every language, built once for tests/site inside a transaction.
 
-    Tests that change it run in their own savepoint (pytest-django's ``django_db``).
+    Tests that change it run in their own savepoint (pytest-django's ``django_db``). The
+    transaction is rolled back when the package is done, or earlier, before the first test that
+    needs real commits (browser tests): pytest-django runs those after all the others, and on
+    PostgreSQL the open transaction's locks would block them.
     """
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_rich_site(tmp_path_factory.mktemp("rich-site"))
-        transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        _OPEN.append((atomic, django_db_blocker))
+        try:
+            yield build_rich_site(tmp_path_factory.mktemp("rich-site"))
+        finally:
+            release_rich_site()
+
+
+def pytest_runtest_setup(item):
+    """Before the first test that needs real commits, end the rich site's transaction.
+
+    A hook rather than a fixture: it must run before any fixture of that test, in particular
+    before Playwright starts (after which Django may hand out another connection object).
+    """
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        release_rich_site()

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.paginator import Paginator
 from django.urls import NoReverseMatch, reverse, translate_url
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, Site
 
@@ -126,6 +126,13 @@ def index_shows(page):
     from hub.radio.listings import index_shows as shows
 
     return list(shows(page))
+
+
+@register.simple_tag
+def latest_episodes(page, count=8):
+    from hub.radio.listings import latest_episodes as latest
+
+    return latest(page.locale, count)
 
 
 @register.simple_tag
@@ -305,3 +312,13 @@ def og_locale(code):
     from hub.core.seo import OG_LOCALES
 
     return OG_LOCALES.get(code, code)
+
+
+@register.simple_tag
+def place(city, country):
+    """City and country the way the language writes them (Arabic has its own comma)."""
+    if not city:
+        return str(country or "")
+    if not country:
+        return str(city)
+    return gettext("%(city)s, %(country)s") % {"city": city, "country": country}
