@@ -32,7 +32,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,6 +94,7 @@ def build_hub(episodes: int) -> dict:
     from wagtail.models import Locale, Page, Site
 
     from hub.audio.models import AudioAsset, AudioStatus, Rendition
+    from hub.consent.models import ConsentRecord
     from hub.core.models import HomePage
     from hub.radio.models import (
         Contributor,
@@ -131,6 +132,18 @@ def build_hub(episodes: int) -> dict:
         ]
     }
     people = [Contributor.objects.create(name=f"Person {n}", role="host", locale=locale) for n in range(6)]
+    # Everyone heard has consented to every channel: the feed's consent filter runs on real links.
+    consents = [
+        ConsentRecord.objects.create(
+            public_name=person.name,
+            scope_website=True,
+            scope_podcast=True,
+            scope_broadcast=True,
+            scope_redistribution=True,
+            granted_on=date(2026, 1, 1),
+        )
+        for person in people
+    ]
     ids = {}
     for count in (10, episodes):
         show = radio.add_child(
@@ -184,6 +197,7 @@ def build_hub(episodes: int) -> dict:
                     publication_date=published.date(),
                     first_published_at=published,
                     last_published_at=published,
+                    consents=[consents[n % 6], consents[(n + 1) % 6]],
                 )
             )
             EpisodeContributor.objects.create(episode=episode, contributor=people[n % 6], role="host", sort_order=0)

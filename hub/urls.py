@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("hub.feeds.urls")),
+    path("", include("hub.consent.urls")),
     path("media/<path:path>", core_views.serve_media, name="media"),
     path("sitemap.xml", core_sitemap.sitemap, name="sitemap"),
     path("robots.txt", core_sitemap.robots_txt, name="robots-txt"),

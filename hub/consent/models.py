@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -204,6 +205,9 @@ class TakedownNotice(models.Model):
     def __str__(self):
         return f"{self.partner} · {self.page}"
 
+    def get_files_display(self):
+        return format_html_join("", "<p>{}</p>", ((name,) for name in self.files)) or "-"
+
 
 class TakedownReport(models.Model):
     """What one withdrawal or expiry took down, for the consent officer."""
@@ -224,3 +228,22 @@ class TakedownReport(models.Model):
 
     def __str__(self):
         return f"{self.consent} · {self.get_reason_display()}"
+
+    def get_actions_display(self):
+        """Each page: its title and language, what was done, and the partners told to delete it."""
+        return (
+            format_html_join(
+                "",
+                "<p>{} [{}]: {}{}</p>",
+                (
+                    (
+                        action.get("title", ""),
+                        action.get("locale", ""),
+                        action.get("action", ""),
+                        " · " + ", ".join(action["partners"]) if action.get("partners") else "",
+                    )
+                    for action in self.actions
+                ),
+            )
+            or "-"
+        )

@@ -73,13 +73,25 @@ def setup_roles() -> dict[str, Group]:
             "view_consentrecord",
             "delete_consentrecord",
             "view_private_consent_fields",
+            "view_takedownnotice",
+            "view_takedownreport",
         ),
     )
     groups[CONSENT_OFFICERS] = officers
 
     radio, _ = Group.objects.get_or_create(name=RADIO_MANAGERS)
     radio.permissions.add(
-        *admin_access, *_perms("add_partnerorganisation", "change_partnerorganisation", "view_partnerorganisation")
+        *admin_access,
+        *_perms(
+            "add_partnerorganisation",
+            "change_partnerorganisation",
+            "view_partnerorganisation",
+            "add_partnerfeedtoken",
+            "change_partnerfeedtoken",
+            "view_partnerfeedtoken",
+            "view_pullreceipt",
+            "view_takedownnotice",
+        ),
     )
     groups[RADIO_MANAGERS] = radio
 

@@ -62,17 +62,28 @@ def _redact(page, record: ConsentRecord) -> bool:
 
 
 def _partner_pulls(page) -> dict:
-    """Partners who downloaded this page's audio, and what they have (from the pull receipts)."""
+    """Partners who downloaded this page's audio, and which files they have (from the pull receipts).
+
+    A file is named by the name it was delivered under and its SHA-256, which stay true after the
+    hub re-renders or deletes its own copy.
+    """
     try:
         receipt_model = apps.get_model("partners", "PullReceipt")
     except LookupError:
         return {}
     pulls: dict = {}
-    for receipt in receipt_model.objects.filter(episode_id=page.pk).select_related("partner", "rendition"):
+    receipts = (
+        receipt_model.objects.filter(episode_id=page.pk, partner__isnull=False)
+        .select_related("partner", "rendition")
+        .order_by("created_at")
+    )
+    for receipt in receipts:
         files = pulls.setdefault(receipt.partner, [])
-        name = receipt.rendition.file.name if receipt.rendition_id else ""
-        if name and name not in files:
-            files.append(name)
+        # The name the partner download gave the file (hub.partners.views.partner_download).
+        name = f"{page.slug}{receipt.rendition.extension}" if receipt.rendition_id else page.slug
+        described = f"{name} ({receipt.preset}, sha256 {receipt.sha256})" if receipt.sha256 else name
+        if described not in files:
+            files.append(described)
     return pulls
 
 

@@ -25,6 +25,13 @@ class ConsentRecordViewSet(SnippetViewSet):
 register_snippet(ConsentRecordViewSet)
 
 
+@hooks.register("register_admin_viewset")
+def register_takedowns():
+    from .admin import TakedownViewSetGroup
+
+    return TakedownViewSetGroup()
+
+
 @hooks.register("register_admin_urls")
 def consent_urls():
     return [
@@ -45,6 +52,11 @@ def withdraw_button(snippet, user, next_url=None):
 def consent_log_actions(actions):
     actions.register_action("hub.consent.withdraw", _("Withdraw consent"), _("Consent withdrawn"))
     actions.register_action("hub.consent.takedown", _("Take down"), _("Content taken down after consent ended"))
+    actions.register_action(
+        "hub.consent.publish_refused",
+        _("Scheduled publishing refused"),
+        _("Scheduled publishing refused: the consent does not cover the website"),
+    )
 
 
 class ConsentPanel(Component):

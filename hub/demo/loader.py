@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import get_language_info
@@ -47,7 +48,7 @@ from hub.core.models import (
     RecommendationsPage,
     StandardPage,
 )
-from hub.partners.models import PartnerOrganisation
+from hub.partners.models import DeliveryFormat, PartnerFeedToken, PartnerOrganisation, PartnerShowSubscription
 from hub.radio.models import Contributor, EpisodeContributor, EpisodePage, RadioIndexPage, ShowPage
 from hub.stories.models import StoryIndexPage, StoryPage, Theme
 
@@ -59,6 +60,10 @@ KEY_NAMESPACE = uuid.UUID("6f1c9a52-3f8e-5b7d-9a41-2c0e8d7b5a10")
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "hub-demo-2026"  # noqa: S105 - a documented demo login, never used in production
 LANGS = ["en", "de", "el", "it", "ar"]
+# The demo broadcast partner's feed: in the language it broadcasts in, with a token of this label.
+PARTNER_FEED_LANGUAGES = {"AT": "de", "DE": "de", "GR": "el", "CY": "el", "IT": "it"}
+DEMO_TOKEN_LABEL = "Demo playout server"  # noqa: S105 - a label, not a secret
+DEMO_PARTNER_CONTACT = "broadcast@example.org"
 
 
 def translation_key(kind: str, key: str) -> uuid.UUID:
@@ -72,6 +77,8 @@ def paragraphs_html(paragraphs: Iterable[str]) -> str:
 @dataclass
 class LoadReport:
     created: list[str] = field(default_factory=list)
+    # (partner name, private feed path) of feed tokens made in this run: their only appearance in clear.
+    partner_feeds: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, label: str) -> None:
         self.created.append(label)
@@ -184,6 +191,8 @@ class DemoLoader:
         stories = self.load_stories(homes, themes, partners, episodes)
         self.step("campaign")
         self.load_campaign(homes, partners, stories)
+        self.step("partner feed")
+        self.load_partner_feed(partners)
         self.step("editorial roles and review workflow")
         setup_roles()
         return self.report
@@ -231,6 +240,45 @@ class DemoLoader:
                     },
                 )
         return result
+
+    def load_partner_feed(self, partners: dict[str, dict[str, PartnerOrganisation]]) -> None:
+        """The community radio among the partners pulls the show through a private partner feed.
+
+        It subscribes to the show in its broadcast language, prefers broadcast WAV, and gets one feed
+        token, made once: its address is in the report of the run that made it and nowhere else.
+        """
+        item = next((p for p in self.content["partners"] if p.get("broadcast_partner")), None)
+        if item is None:
+            return
+        lang = PARTNER_FEED_LANGUAGES.get(item["country"], "en")
+        partner = partners[item["key"]][lang]
+        for translation in partners[item["key"]].values():
+            changes = {
+                "is_broadcast_partner": True,
+                "preferred_format": DeliveryFormat.BROADCAST_WAV,
+                "contact_email": translation.contact_email or DEMO_PARTNER_CONTACT,
+            }
+            if any(getattr(translation, name) != value for name, value in changes.items()):
+                for name, value in changes.items():
+                    setattr(translation, name, value)
+                translation.save()
+                self.report.add(f"PartnerOrganisation {item['key']} [{translation.locale.language_code}] broadcast")
+        show = ShowPage.objects.get(
+            translation_key=translation_key("show", self.content["show"]["key"]), locale=partner.locale
+        )
+        subscribed = PartnerShowSubscription.objects.filter(partner__translation_key=partner.translation_key, show=show)
+        if not subscribed.exists():
+            PartnerShowSubscription.objects.create(partner=partner, show=show)
+            self.report.add(f"PartnerShowSubscription {item['key']} [{lang}]")
+        tokens = PartnerFeedToken.objects.filter(
+            partner__translation_key=partner.translation_key, label=DEMO_TOKEN_LABEL
+        )
+        if not tokens.exists():
+            token = PartnerFeedToken(partner=partner, label=DEMO_TOKEN_LABEL, created_by=self.user)
+            raw = token.set_new_token()
+            token.save()
+            self.report.add(f"PartnerFeedToken {item['key']}")
+            self.report.partner_feeds.append((partner.name, reverse("partner-feed", args=[raw])))
 
     def load_themes(self) -> dict[str, dict[str, Theme]]:
         return {
@@ -428,24 +476,33 @@ class DemoLoader:
                     "funding_text": show_data["funding_text"][lang],
                 },
             )
+        # Everyone heard in an episode is identifiable: each has a consent record (fictional people,
+        # so the private fields stay empty) covering the website, the podcast and partner radios.
+        everywhere = [self.language(code) for code in LANGS]
+        consents = {
+            item["key"]: self.consent(item["name"], f"contributor-{item['key']}", everywhere)
+            for item in self.content["contributors"]
+        }
         episodes: dict[str, dict[str, EpisodePage]] = {}
         for item in self.content["episodes"]:
             key = item["key"]
             asset = self.audio(
                 key, item["text"]["en"]["title"], item["speech"], item["speech_lang"], item["duration_seconds"]
             )
+            heard = [consents[credit["contributor"]] for credit in item["contributors"]]
             episodes[key] = {}
             for lang, text in item["text"].items():
                 if lang not in LANGS:
                     continue
 
-                def add_contributors(page, lang=lang, item=item):
+                def add_contributors(page, lang=lang, item=item, heard=heard):
                     for credit in item["contributors"]:
                         page.contributors.add(
                             EpisodeContributor(
                                 contributor=contributors[credit["contributor"]][lang], role=credit["role"]
                             )
                         )
+                    page.consents.set(heard)
 
                 episodes[key][lang] = self.page(
                     EpisodePage,
@@ -469,6 +526,12 @@ class DemoLoader:
                     },
                     after_create=add_contributors,
                 )
+                page = episodes[key][lang]
+                if not page.no_identifiable_person and not page.consents.exists():
+                    # Demo content loaded before episodes linked consent: link it now.
+                    page.consents.set(heard)
+                    page.save_revision(user=self.user, log_action=True).publish(user=self.user)
+                    self.report.add(f"EpisodePage {key} [{lang}] consent")
         return episodes
 
     def load_stories(self, homes, themes, partners, episodes) -> dict[str, dict[str, StoryPage]]:

@@ -642,7 +642,7 @@ def partner_episodes(partner, *, now: datetime | None = None):
         | Q(partner_release_at__isnull=True, public_release_at__lte=now)
     )
     within_rights = Q(broadcast_rights_until__isnull=True) | Q(broadcast_rights_until__gte=today)
-    return shows, live, consent_cleared(live.filter(released, within_rights), "broadcast")
+    return shows, live, consent_cleared(live.filter(released, within_rights), "broadcast", "redistribution")
 
 
 def next_partner_change(live, now: datetime) -> datetime | None:

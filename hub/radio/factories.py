@@ -45,6 +45,7 @@ class EpisodePageFactory(wagtail_factories.PageFactory):
     episode_number = factory.Sequence(lambda n: n + 1)
     publication_date = factory.LazyFunction(datetime.date.today)
     audio = factory.SubFactory(AudioAssetFactory)
+    no_identifiable_person = True  # consent tests link real records instead
 
     class Meta:
         model = EpisodePage

@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager, TranslatableMixin
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from hub.consent.forms import ConsentGatedPageForm
+from hub.consent.models import ConsentLinkedPage
 from hub.core.blocks import RICH_TEXT_FEATURES
 from hub.core.countries import COUNTRIES
 from hub.feeds.forms import TranscriptTextField
@@ -245,7 +246,9 @@ class EpisodePageQuerySet(PageQuerySet):
 EpisodePageManager = PageManager.from_queryset(EpisodePageQuerySet)
 
 
-class EpisodePageForm(WagtailAdminPageForm):
+class EpisodePageForm(ConsentGatedPageForm):
+    """Refuses to publish without ready audio, or without the consent of the people heard."""
+
     def clean(self):
         cleaned_data = super().clean()
         if "action-publish" in self.data:
@@ -255,7 +258,7 @@ class EpisodePageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class EpisodePage(Page):
+class EpisodePage(ConsentLinkedPage, Page):
     summary = models.TextField(_("summary"), max_length=400)
     show_notes = RichTextField(_("show notes"), features=RICH_TEXT_FEATURES)
     audio = models.ForeignKey(
@@ -348,6 +351,7 @@ class EpisodePage(Page):
             ],
             heading=_("Release and rights"),
         ),
+        MultiFieldPanel(ConsentLinkedPage.consent_panels, heading=_("Consent")),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
