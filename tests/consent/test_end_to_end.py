@@ -202,7 +202,7 @@ def test_takedown_list_reveals_nothing_to_a_bad_token(client, radio_partner):
 
 
 def test_a_partner_sees_only_its_own_takedowns(show, client, radio_partner):
-    partner, raw = radio_partner
+    _partner, raw = radio_partner
     other_partner = PartnerOrganisationFactory(name="Other radio", is_broadcast_partner=True)
     amina = record()
     episode = publish(episode_draft(show, [amina]))
