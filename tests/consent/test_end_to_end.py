@@ -326,4 +326,3 @@ def test_the_hourly_sweep_is_queued_once(settings):
     call_command("consent_sweep", "--schedule")
     queued = DBTaskResult.objects.filter(task_path="hub.consent.tasks.consent_expiry_sweep_task")
     assert queued.count() == 1 and queued.get().status == "READY"
-
