@@ -132,8 +132,32 @@ def may_edit(user, page) -> bool:
     own = partners_of_user(user)
     if not own:
         return True  # not a partner editor: Wagtail's page permissions decide alone
-    partners = getattr(page.specific, "partners", None)
+    return _names_own(page_partners(page.specific), own)
+
+
+def page_partners(page):
+    """The partner organisations a page belongs to: its own, or for an episode its show's."""
+    from hub.radio.models import EpisodePage
+
+    if isinstance(page, EpisodePage):
+        page = page.get_parent().specific
+    return getattr(page, "partners", None)
+
+
+def _names_own(partners, own: set) -> bool:
     if partners is None:
         return True
     named = set(partners.values_list("translation_key", flat=True))
     return not named or bool(named & own)
+
+
+def may_add_child(user, parent) -> bool:
+    """Editors of a partner may add pages under a show only if the show is their organisation's."""
+    from hub.radio.models import ShowPage
+
+    if user.is_superuser or user.groups.filter(name=MODERATORS).exists():
+        return True
+    own = partners_of_user(user)
+    if not own or not isinstance(parent.specific, ShowPage):
+        return True
+    return _names_own(parent.specific.partners, own)

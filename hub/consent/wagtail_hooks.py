@@ -91,3 +91,16 @@ def only_own_organisation(request, page):
         messages.error(request, _("You can only edit pages of your own organisation."))
         return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
+
+
+@hooks.register("before_create_page")
+def only_own_shows(request, parent_page, page_class):
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .roles import may_add_child
+
+    if not may_add_child(request.user, parent_page):
+        messages.error(request, _("You can only add episodes to your own organisation's shows."))
+        return redirect("wagtailadmin_explore", parent_page.pk)
+    return None

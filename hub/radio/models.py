@@ -10,7 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager, TranslatableMixin
@@ -153,9 +153,18 @@ class ShowPage(Page):
         ),
     )
 
+    partners = ParentalManyToManyField(
+        "partners.PartnerOrganisation",
+        verbose_name=_("produced by"),
+        blank=True,
+        related_name="+",
+        help_text=_("The partner organisations that make this show: their editors edit its episodes."),
+    )
+
     content_panels = Page.content_panels + [
         FieldPanel("description"),
         FieldPanel("artwork"),
+        FieldPanel("partners"),
         MultiFieldPanel(
             [
                 FieldPanel("podcast_language"),

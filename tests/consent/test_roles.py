@@ -83,3 +83,19 @@ def test_dashboard_shows_expiring_consents(roles, admin_client):
     html = admin_client.get("/admin/").content.decode()
     assert "Soon Expiring" in html
     assert "Far Future" not in html
+
+
+def test_editors_only_edit_episodes_of_their_own_organisations_shows(roles, site_tree, client, django_user_model):
+    _groups, ours, theirs = roles
+    show = type(site_tree.page("show", "en")).objects.get(pk=site_tree.page("show", "en").pk)
+    episode = site_tree.page("episode", "en")
+    show.partners.set([theirs])
+    show.save_revision().publish()
+    editor = member(django_user_model, editor_group_name(ours), "radio-editor")
+    client.force_login(editor)
+    assert client.get(f"/admin/pages/{episode.pk}/edit/").status_code == 302, "another organisation's show"
+    assert client.get(f"/admin/pages/add/radio/episodepage/{show.pk}/").status_code == 302
+    show.partners.set([ours])
+    show.save_revision().publish()
+    assert client.get(f"/admin/pages/{episode.pk}/edit/").status_code == 200
+    assert client.get(f"/admin/pages/add/radio/episodepage/{show.pk}/").status_code == 200
