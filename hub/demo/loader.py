@@ -186,7 +186,7 @@ class DemoLoader:
         self.step("contributors")
         contributors = self.load_contributors()
         self.step("show and episodes (generating audio)")
-        episodes = self.load_radio(homes, contributors)
+        episodes = self.load_radio(homes, contributors, partners)
         self.step("stories")
         stories = self.load_stories(homes, themes, partners, episodes)
         self.step("campaign")
@@ -435,7 +435,7 @@ class DemoLoader:
             for item in self.content["contributors"]
         }
 
-    def load_radio(self, homes, contributors) -> dict[str, dict[str, EpisodePage]]:
+    def load_radio(self, homes, contributors, partners) -> dict[str, dict[str, EpisodePage]]:
         show_data = self.content["show"]
         artwork = self.image(
             "show-artwork",
@@ -475,7 +475,13 @@ class DemoLoader:
                     "funding_url": show_data["funding_url"],
                     "funding_text": show_data["funding_text"][lang],
                 },
+                after_create=lambda page, lang=lang: page.partners.set(
+                    [partners[key][lang] for key in show_data["produced_by"]]
+                ),
             )
+            if not shows[lang].partners.exists():  # loaded before shows named their producers
+                shows[lang].partners.set([partners[key][lang] for key in show_data["produced_by"]])
+                shows[lang].save_revision(user=self.user, log_action=True).publish(user=self.user)
         # Everyone heard in an episode is identifiable: each has a consent record (fictional people,
         # so the private fields stay empty) covering the website, the podcast and partner radios.
         everywhere = [self.language(code) for code in LANGS]
