@@ -1,5 +1,14 @@
+"""Consent tasks: the takedown after a withdrawal, and the periodic work that keeps gates honest.
+
+The periodic tasks queue their own next run (``run_after``), so one enqueue keeps them going on a
+task backend that supports deferred tasks (the database backend of the embedded default);
+``manage.py schedule_periodic_tasks`` makes that first enqueue, once. In production timers run
+the management commands instead (deploy/systemd).
+"""
+
 from datetime import timedelta
 
+from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import task
 
@@ -7,6 +16,7 @@ from .models import ConsentRecord
 from .takedown import apply_lapse, sweep_expired
 
 SWEEP_INTERVAL = timedelta(hours=1)
+PUBLISH_INTERVAL = timedelta(minutes=1)
 
 
 @task()
@@ -18,7 +28,22 @@ def apply_consent_lapse_task(record_id: int, reason: str, redact: bool = False) 
 @task()
 def consent_expiry_sweep_task(reschedule: bool = True) -> int:
     """Take down what expired; with ``reschedule``, queue the next sweep an hour later."""
-    reports = sweep_expired()
-    if reschedule:
-        consent_expiry_sweep_task.using(run_after=timezone.now() + SWEEP_INTERVAL).enqueue(True)
-    return len(reports)
+    try:
+        return len(sweep_expired())
+    finally:
+        if reschedule:
+            consent_expiry_sweep_task.using(run_after=timezone.now() + SWEEP_INTERVAL).enqueue(True)
+
+
+@task()
+def publish_scheduled_task(reschedule: bool = True) -> None:
+    """Wagtail's scheduled publishing and expiry (with the hub's consent check), every minute."""
+    try:
+        call_command("publish_scheduled", verbosity=0)
+    finally:
+        if reschedule:
+            publish_scheduled_task.using(run_after=timezone.now() + PUBLISH_INTERVAL).enqueue(True)
+
+
+# What schedule_periodic_tasks keeps queued, with the interval shown to the operator.
+PERIODIC = [(consent_expiry_sweep_task, SWEEP_INTERVAL), (publish_scheduled_task, PUBLISH_INTERVAL)]

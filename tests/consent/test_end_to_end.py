@@ -15,11 +15,12 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from hub.consent.models import ConsentRecord, TakedownNotice, TakedownReport
+from hub.consent.tasks import consent_expiry_sweep_task, publish_scheduled_task
 from hub.partners.factories import PartnerOrganisationFactory
 from hub.partners.models import PartnerFeedToken, PartnerShowSubscription, PullReceipt
 from hub.radio.factories import EpisodePageFactory
@@ -316,13 +317,31 @@ def test_the_admin_form_refuses_to_publish_an_episode_without_consent(show, admi
     assert any("Lina" in str(error) for error in form.errors.get("consents", []))
 
 
-def test_the_hourly_sweep_is_queued_once(settings):
+def test_the_periodic_tasks_are_queued_once_and_requeue_themselves(settings, show):
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "audio"]},
     }
-    call_command("consent_sweep", "--schedule")
-    call_command("consent_sweep", "--schedule")
-    queued = DBTaskResult.objects.filter(task_path="hub.consent.tasks.consent_expiry_sweep_task")
-    assert queued.count() == 1 and queued.get().status == "READY"
+    paths = ["hub.consent.tasks.consent_expiry_sweep_task", "hub.consent.tasks.publish_scheduled_task"]
+    call_command("schedule_periodic_tasks", stdout=io.StringIO())
+    call_command("schedule_periodic_tasks", stdout=io.StringIO())
+    queued = DBTaskResult.objects.filter(task_path__in=paths)
+    assert sorted(queued.values_list("task_path", flat=True)) == paths
+    assert set(queued.values_list("status", flat=True)) == {"READY"}
+
+    # Each run does its work and queues the next one (a worker would mark the run it took as done).
+    episode = episode_draft(show, [record("Amina")], title="Due now")
+    episode.save_revision(approved_go_live_at=timezone.now() - timedelta(minutes=1))
+    queued.delete()
+    publish_scheduled_task.call(True)
+    consent_expiry_sweep_task.call(True)
+    assert fresh(episode).live
+    waiting = DBTaskResult.objects.filter(task_path__in=paths, status="READY")
+    assert sorted(waiting.values_list("task_path", flat=True)) == paths
+    assert all(result.run_after > timezone.now() for result in waiting)
+
+
+def test_without_the_database_task_backend_the_command_says_to_use_timers():
+    with pytest.raises(CommandError, match="timers"):
+        call_command("schedule_periodic_tasks", stdout=io.StringIO())
