@@ -25,6 +25,26 @@ def apply_consent_lapse_task(record_id: int, reason: str, redact: bool = False) 
     return len(apply_lapse(record, reason, redact).actions)
 
 
+def queued_runs(task) -> int | None:
+    """How many runs of ``task`` wait in the database task queue; None for other task backends.
+
+    Only waiting runs count: a run left "running" by a killed worker must not stop the schedule.
+    """
+    from django_tasks_db.backend import DatabaseBackend
+
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return None
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=task.module_path, status="READY").count()
+
+
+def requeue(task, interval: timedelta) -> None:
+    """Queue the next run, unless one is already waiting (then two chains would run)."""
+    if not queued_runs(task):
+        task.using(run_after=timezone.now() + interval).enqueue(True)
+
+
 @task()
 def consent_expiry_sweep_task(reschedule: bool = True) -> int:
     """Take down what expired; with ``reschedule``, queue the next sweep an hour later."""
@@ -32,7 +52,7 @@ def consent_expiry_sweep_task(reschedule: bool = True) -> int:
         return len(sweep_expired())
     finally:
         if reschedule:
-            consent_expiry_sweep_task.using(run_after=timezone.now() + SWEEP_INTERVAL).enqueue(True)
+            requeue(consent_expiry_sweep_task, SWEEP_INTERVAL)
 
 
 @task()
@@ -42,7 +62,7 @@ def publish_scheduled_task(reschedule: bool = True) -> None:
         call_command("publish_scheduled", verbosity=0)
     finally:
         if reschedule:
-            publish_scheduled_task.using(run_after=timezone.now() + PUBLISH_INTERVAL).enqueue(True)
+            requeue(publish_scheduled_task, PUBLISH_INTERVAL)
 
 
 # What schedule_periodic_tasks keeps queued, with the interval shown to the operator.

@@ -333,9 +333,10 @@ def test_the_periodic_tasks_are_queued_once_and_requeue_themselves(settings, sho
     # Each run does its work and queues the next one (a worker would mark the run it took as done).
     episode = episode_draft(show, [record("Amina")], title="Due now")
     episode.save_revision(approved_go_live_at=timezone.now() - timedelta(minutes=1))
-    queued.delete()
+    queued.update(status="RUNNING")  # as a worker takes them (or a killed worker left them)
     publish_scheduled_task.call(True)
     consent_expiry_sweep_task.call(True)
+    publish_scheduled_task.call(True)  # a second chain would queue a second run: it does not
     assert fresh(episode).live
     waiting = DBTaskResult.objects.filter(task_path__in=paths, status="READY")
     assert sorted(waiting.values_list("task_path", flat=True)) == paths

@@ -3,18 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from hub.consent.tasks import PERIODIC
-
-
-def pending(task) -> int | None:
-    """How many runs of ``task`` wait in the database task queue; None for other task backends."""
-    from django_tasks_db.backend import DatabaseBackend
-
-    if not isinstance(task.get_backend(), DatabaseBackend):
-        return None
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.filter(task_path=task.module_path, status__in=["READY", "RUNNING"]).count()
+from hub.consent.tasks import PERIODIC, queued_runs
 
 
 class Command(BaseCommand):
@@ -25,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for task, interval in PERIODIC:
-            waiting = pending(task)
+            waiting = queued_runs(task)
             if waiting is None:
                 raise CommandError(
                     _(
