@@ -23,7 +23,9 @@ def strip_metadata(file) -> InMemoryUploadedFile | None:
                 return None
             upright = ImageOps.exif_transpose(original)
             clean = PILImage.new(upright.mode, upright.size)
-            clean.putdata(upright.getdata())
+            clean.paste(upright)  # pixels only: nothing of the original's metadata comes along
+            if upright.mode == "P":
+                clean.putpalette(upright.getpalette())
             if "icc_profile" in original.info:
                 clean.info["icc_profile"] = original.info["icc_profile"]
     finally:
