@@ -198,6 +198,7 @@ class Bench:
             if time.monotonic() > deadline:
                 raise SystemExit("the RQ workers did not start")
             time.sleep(0.2)
+        cpu_before = sum(process_cpu_seconds(proc.pid) for proc in procs)  # Django's start-up
         started = time.monotonic()
         ids = self.upload_batch(f"{workers}-worker round")
         settled = AudioAsset.objects.filter(pk__in=ids, status__in=(AudioStatus.READY, AudioStatus.FAILED))
@@ -208,8 +209,8 @@ class Bench:
         wall = time.monotonic() - started
         for proc in procs:
             proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=60)
+        # CPU time of each worker with its job processes and their ffmpeg children (all reaped).
+        cpu = sum(reap_cpu_seconds(proc) for proc in procs) - cpu_before
         assets = AudioAsset.objects.filter(pk__in=ids)
         ready = assets.filter(status=AudioStatus.READY).count()
         if ready != len(ids):
@@ -217,7 +218,14 @@ class Bench:
             raise SystemExit(f"{len(ids) - ready} episodes were not rendered: {failed}")
         span = assets.aggregate(first=Min("started_at"), last=Max("finished_at"))
         busy = (span["last"] - span["first"]).total_seconds()
-        return {"workers": workers, "wall": wall, "busy": busy, "episodes": len(ids), "spread": jobs_per_worker(ids)}
+        return {
+            "workers": workers,
+            "wall": wall,
+            "busy": busy,
+            "cpu": cpu,
+            "episodes": len(ids),
+            "spread": jobs_per_worker(ids),
+        }
 
     # --- (b) feeds --------------------------------------------------------------------------
 
@@ -295,6 +303,26 @@ class Bench:
             "p50": latencies[len(latencies) // 2] * 1000,
             "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000,
         }
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (not of its children), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def reap_cpu_seconds(proc: subprocess.Popen) -> float:
+    """Wait for a process to end (a minute, then kill it); its CPU time with every descendant it waited for."""
+    deadline = time.monotonic() + 60
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return usage.ru_utime + usage.ru_stime
+        if time.monotonic() > deadline:
+            proc.kill()
+            deadline = time.monotonic() + 30
+        time.sleep(0.1)
 
 
 def jobs_per_worker(asset_ids: list[int]) -> list[int]:
@@ -389,15 +417,24 @@ def main() -> None:
 
     print()
     print(f"(a) RQ workers: {args.episodes} episodes of {args.seconds:g} s each (3 renditions + peaks per episode)")
-    print(f"{'workers':>8} {'wall s':>8} {'busy s':>8} {'episodes/min':>13} {'speed-up':>9}  jobs per worker")
+    print(
+        f"{'workers':>8} {'wall s':>8} {'busy s':>8} {'CPU s':>7} {'cores used':>11} {'episodes/min':>13}"
+        f" {'speed-up':>9}  jobs per worker"
+    )
     base = renders[0]
     for row in renders:
         speed = base["wall"] / row["wall"]
         per_minute = row["episodes"] / row["wall"] * 60
         spread = " / ".join(map(str, row["spread"]))
+        cores = row["cpu"] / row["wall"]
         print(
-            f"{row['workers']:>8} {row['wall']:>8.1f} {row['busy']:>8.1f} {per_minute:>13.1f} {speed:>8.2f}x  {spread}"
+            f"{row['workers']:>8} {row['wall']:>8.1f} {row['busy']:>8.1f} {row['cpu']:>7.1f} {cores:>11.2f}"
+            f" {per_minute:>13.1f} {speed:>8.2f}x  {spread}"
         )
+    print(
+        "(CPU s: the workers' CPU time with their jobs and ffmpeg; cores used = CPU s / wall. The speed-up"
+        f" two workers can reach here is at most {os.cpu_count()} / the cores one worker already uses.)"
+    )
     print(
         f"\n(b) Feed /feeds/shows/<id>.xml with {args.feed_episodes} episodes: "
         f"{args.requests} requests by {args.concurrency} concurrent clients"

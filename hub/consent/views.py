@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from hub.ops.storage import signed_url
 
 from .models import VIEW_PRIVATE, ConsentRecord
 from .takedown import withdraw
@@ -17,14 +19,20 @@ def _require_officer(request):
 
 
 def evidence(request, pk):
-    """Evidence is only ever served here, to consent officers; it has no public URL."""
+    """Evidence is only ever served here, to consent officers; it has no public URL.
+
+    On object storage the officer is redirected to a short-lived signed URL of the private bucket
+    (hub.ops.storage.signed_url); on local disk the file is streamed from the private folder.
+    """
     _require_officer(request)
     record = get_object_or_404(ConsentRecord, pk=pk)
     if not record.evidence:
         raise Http404
-    response = FileResponse(
-        record.evidence.open("rb"), as_attachment=True, filename=record.evidence.name.rsplit("/", 1)[-1]
-    )
+    filename = record.evidence.name.rsplit("/", 1)[-1]
+    if url := signed_url(record.evidence.name, storage=record.evidence.storage, download_name=filename):
+        response = HttpResponseRedirect(url)
+    else:
+        response = FileResponse(record.evidence.open("rb"), as_attachment=True, filename=filename)
     response["Cache-Control"] = "private, no-store"
     return response
 

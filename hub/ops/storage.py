@@ -7,11 +7,14 @@ URL at all: there the caller streams the file through a permission-checked view 
 
 Typical use in a view that has already checked the user's permission::
 
-    url = signed_url(record.evidence.name)
+    url = signed_url(record.evidence.name, storage=record.evidence.storage)
     if url:
         return redirect(url)
     return FileResponse(record.evidence.open("rb"), as_attachment=True)
 """
+
+from pathlib import PurePosixPath
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -28,12 +31,28 @@ def is_object_storage(storage: Storage) -> bool:
     return bool(getattr(storage, "bucket_name", None))
 
 
-def signed_url(name: str, *, seconds: int | None = None, download_name: str | None = None) -> str | None:
+def content_disposition(filename: str) -> str:
+    """``attachment`` with the file name: an ASCII fallback, and the full name per RFC 6266/5987."""
+    cleaned = "".join(" " if ch in "\r\n\t" else ch for ch in filename).strip() or "download"
+    name = PurePosixPath(cleaned)
+    stem = name.stem.encode("ascii", "ignore").decode().replace('"', "").replace("\\", "").strip()
+    suffix = name.suffix.encode("ascii", "ignore").decode().replace('"', "").replace("\\", "")
+    fallback = (stem if any(ch.isalnum() for ch in stem) else "download") + suffix
+    if fallback == cleaned:
+        return f'attachment; filename="{fallback}"'
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(cleaned, safe='')}"
+
+
+def signed_url(
+    name: str, *, storage: Storage | None = None, seconds: int | None = None, download_name: str | None = None
+) -> str | None:
     """A URL to one private file that stops working after ``seconds``; None without object storage.
 
-    ``download_name`` makes the browser save the file under that name rather than display it.
+    ``storage`` is the storage that holds the file (a FileField's ``.storage``); the ``private``
+    storage by default. ``download_name`` makes the browser save the file under that name rather
+    than display it.
     """
-    storage = private_storage()
+    storage = storage if storage is not None else private_storage()
     if not is_object_storage(storage):
         return None
     if not getattr(storage, "querystring_auth", False) or (
@@ -43,6 +62,5 @@ def signed_url(name: str, *, seconds: int | None = None, download_name: str | No
     expiry = seconds or getattr(settings, "HUB_PRIVATE_URL_SECONDS", DEFAULT_EXPIRY_SECONDS)
     parameters = {}
     if download_name:
-        safe = download_name.replace('"', "").replace("\n", " ").replace("\r", " ")
-        parameters["ResponseContentDisposition"] = f'attachment; filename="{safe}"'
+        parameters["ResponseContentDisposition"] = content_disposition(download_name)
     return storage.url(name, parameters=parameters or None, expire=expiry)

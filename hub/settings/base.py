@@ -211,3 +211,6 @@ HUB_FEED_CACHE_SECONDS = int(os.environ.get("HUB_FEED_CACHE_SECONDS", "3600"))
 # Failed partner-token attempts allowed per client address and window (seconds) before 429.
 HUB_PARTNER_FAILURE_LIMIT = int(os.environ.get("HUB_PARTNER_FAILURE_LIMIT", "10"))
 HUB_PARTNER_FAILURE_WINDOW = int(os.environ.get("HUB_PARTNER_FAILURE_WINDOW", "600"))
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client
+# that failed partner-token attempts count against. Empty: none; the peer address counts.
+HUB_TRUSTED_PROXIES = [entry.strip() for entry in os.environ.get("HUB_TRUSTED_PROXIES", "").split(",") if entry.strip()]

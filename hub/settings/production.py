@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, MIDDLEWARE, STORAGES, TASKS
+from .base import INSTALLED_APPS, MIDDLEWARE, STORAGES, TASKS, WAGTAILDOCS_MAX_UPLOAD_SIZE
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -136,7 +136,7 @@ if bucket := os.environ.get("HUB_S3_BUCKET"):
         # Public: uploads, renditions, peaks, transcripts, chapters, images. Reading is granted by
         # the bucket policy (deploy/s3-public-read-policy.json), URLs are plain and stable.
         "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "hub.ops.s3.MediaS3Storage",
             "OPTIONS": {
                 **s3_options,
                 "location": os.environ.get("HUB_S3_PREFIX", ""),
@@ -147,7 +147,7 @@ if bucket := os.environ.get("HUB_S3_BUCKET"):
         },
         # Private: consent evidence, only through short-lived signed URLs (hub.ops.storage.signed_url).
         "private": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "hub.ops.s3.MediaS3Storage",
             "OPTIONS": {
                 **s3_options,
                 "bucket_name": os.environ.get("HUB_S3_PRIVATE_BUCKET", bucket),
@@ -171,7 +171,10 @@ else:
 if static_root := os.environ.get("HUB_STATIC_ROOT"):
     STATIC_ROOT = static_root
 
-# --- Uploads. Audio uploads up to HUB_AUDIO_MAX_UPLOAD_BYTES (base.py; nginx's client_max_body_size must allow it).
+# --- Uploads. Audio uploads up to HUB_AUDIO_MAX_UPLOAD_BYTES (base.py); images and documents up to
+# these. nginx's client_max_body_size must allow the largest of them.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("HUB_IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)  # Wagtail's default
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("HUB_DOCUMENT_MAX_UPLOAD_BYTES", WAGTAILDOCS_MAX_UPLOAD_SIZE)
 
 # --- E-mail.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from hub.ops.storage import private_storage, signed_url
+from hub.ops.storage import content_disposition, private_storage, signed_url
 
 
 def test_local_private_files_have_no_url():
@@ -21,3 +21,14 @@ def test_a_private_storage_that_does_not_sign_is_refused(settings):
     }
     with pytest.raises(ImproperlyConfigured):
         signed_url("evidence/form.pdf")
+
+
+def test_download_names_keep_every_script_and_an_ascii_fallback():
+    assert content_disposition("Consent form.pdf") == 'attachment; filename="Consent form.pdf"'
+    assert content_disposition("Zustimmung Müller.pdf") == (
+        "attachment; filename=\"Zustimmung Mller.pdf\"; filename*=UTF-8''Zustimmung%20M%C3%BCller.pdf"
+    )
+    assert content_disposition("موافقة.pdf").startswith("attachment; filename=\"download.pdf\"; filename*=UTF-8''%D9")
+    assert content_disposition('a"b\r\nc.pdf') == (
+        "attachment; filename=\"ab  c.pdf\"; filename*=UTF-8''a%22b%20%20c.pdf"
+    )

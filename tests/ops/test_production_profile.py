@@ -81,6 +81,8 @@ def test_public_media_and_private_evidence_in_separate_buckets():
     )
     assert private["querystring_expire"] == 300
     assert private["location"] == "private"
+    backends = settings_of(SCALE_OUT_ENV, "s.STORAGES['default']['BACKEND'], s.STORAGES['private']['BACKEND']")
+    assert backends.split() == ["hub.ops.s3.MediaS3Storage"] * 2
 
 
 def test_check_deploy_is_clean_for_the_scale_out_profile():
@@ -107,3 +109,28 @@ def test_the_gunicorn_configuration_loads():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_is_clean_for_one_machine(tmp_path):
+    """Only the required variables: SQLite, local disk, the database task backend."""
+    env = {k: v for k, v in BASE_ENV.items() if k != "DATABASE_URL"} | {"HUB_VAR_DIR": str(tmp_path)}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+    engine, backend = settings_of(env, "s.DATABASES['default']['ENGINE'], s.TASKS['default']['BACKEND']").split()
+    assert (engine, backend) == ("django.db.backends.sqlite3", "django_tasks_db.DatabaseBackend")
+
+
+def test_upload_limits_come_from_the_environment():
+    env = {
+        **BASE_ENV,
+        "HUB_AUDIO_MAX_UPLOAD_BYTES": "1000000000",
+        "HUB_IMAGE_MAX_UPLOAD_BYTES": "5000000",
+        "HUB_DOCUMENT_MAX_UPLOAD_BYTES": "7000000",
+    }
+    limits = settings_of(
+        env, "s.HUB_AUDIO_MAX_UPLOAD_BYTES, s.WAGTAILIMAGES_MAX_UPLOAD_SIZE, s.WAGTAILDOCS_MAX_UPLOAD_SIZE"
+    )
+    assert limits.split() == ["1000000000", "5000000", "7000000"]
+    defaults = settings_of(BASE_ENV, "s.WAGTAILIMAGES_MAX_UPLOAD_SIZE, s.WAGTAILDOCS_MAX_UPLOAD_SIZE")
+    assert defaults.split() == [str(10 * 1024 * 1024), str(20 * 1024 * 1024)]

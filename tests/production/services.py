@@ -12,7 +12,9 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
@@ -69,6 +71,56 @@ class Process:
 
     def output(self) -> str:
         return tail(self.log)
+
+
+class RedisLease:
+    """One numbered database of the tests' Redis server, for this test run alone.
+
+    Queues, the cache and the tests' ``flushdb`` then touch only this run's keys, so that several
+    runs (other engineers', CI) can share one Redis. The lease is a key with an expiry in the
+    database of ``HUB_TEST_REDIS_URL``, which no run leases; database 14 is the scale-out
+    benchmark's. A server with fewer databases than that gives the configured database itself.
+    """
+
+    PREFIX = "hub-test-redis-lease:"
+    SECONDS = 4 * 3600
+    CANDIDATES = range(1, 14)
+
+    def __init__(self, url: str):
+        import redis
+
+        self._book = redis.Redis.from_url(url, socket_connect_timeout=3)
+        self._token = f"{os.getpid()}-{uuid.uuid4().hex}"
+        self._key = ""
+        own = self._book.connection_pool.connection_kwargs.get("db", 0)
+        self.url = url
+        for number in self.CANDIDATES:
+            if number == own or not self._book.set(f"{self.PREFIX}{number}", self._token, nx=True, ex=self.SECONDS):
+                continue
+            candidate = with_database(url, number)
+            try:
+                leased = redis.Redis.from_url(candidate, socket_connect_timeout=3)
+                leased.flushdb()  # what a crashed run may have left
+            except redis.ResponseError:  # "DB index is out of range"
+                self._book.delete(f"{self.PREFIX}{number}")
+                break
+            self._key, self.url = f"{self.PREFIX}{number}", candidate
+            return
+        else:
+            raise RuntimeError(f"Every Redis database {self.CANDIDATES} is leased by another test run.")
+
+    def release(self) -> None:
+        if self._key and self._book.get(self._key) == self._token.encode():
+            import redis
+
+            redis.Redis.from_url(self.url).flushdb()
+            self._book.delete(self._key)
+        self._key = ""
+
+
+def with_database(url: str, number: int) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{number}"))
 
 
 class MotoServer:

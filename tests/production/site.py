@@ -41,7 +41,21 @@ def add_episode(show, asset, **fields):
 def make_admin():
     """A superuser whose password the production profile can check (the test profile hashes with MD5)."""
     user = get_user_model().objects.create_superuser("editor", "editor@example.org")
+    _set_password(user)
+    return user
+
+
+def make_user(username: str, *codenames: str):
+    """A user of the admin (password ADMIN_PASSWORD) with just these permissions."""
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user(username, f"{username}@example.org")
+    user.user_permissions.add(*Permission.objects.filter(codename__in=("access_admin", *codenames)))
+    _set_password(user)
+    return user
+
+
+def _set_password(user) -> None:
     hasher = PBKDF2PasswordHasher()
     user.password = hasher.encode(ADMIN_PASSWORD, hasher.salt())
     user.save(update_fields=["password"])
-    return user

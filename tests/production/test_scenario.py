@@ -8,6 +8,8 @@ URL -> that URL answers a range request with 206.
 
 import hashlib
 import json
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -20,8 +22,8 @@ from hub.audio.models import AudioAsset, AudioStatus
 from hub.ops.jobs import audio_job_timeout
 from tests.audio_fixtures import make_tone
 
-from .conftest import PUBLIC_BUCKET
-from .services import Browser, tail, wait_for
+from .conftest import PUBLIC_BUCKET, database_url, production_env
+from .services import ROOT, Browser, tail, wait_for
 from .site import ADMIN_PASSWORD, add_episode, make_admin, make_show
 
 # Transactional: the web node and the workers are other processes, they see only committed rows.
@@ -90,6 +92,12 @@ def test_upload_render_store_and_serve_across_processes(
     assert int(enclosure["length"]) == podcast.size_bytes
     assert enclosure["type"] == "audio/mpeg"
 
+    # 4b. Behind a CDN (HUB_S3_CUSTOM_DOMAIN) a node configured with it links the CDN instead.
+    cdn_feed = _feed_of_a_node(show.pk, production_env(database_url=database_url(), moto=moto, **CDN))
+    cdn_enclosure = ET.fromstring(cdn_feed).find("./channel/item/enclosure").attrib  # noqa: S314 - our own feed
+    assert cdn_enclosure["url"] == f"https://media.hub.example.org/{podcast.file.name}"
+    assert int(cdn_enclosure["length"]) == podcast.size_bytes
+
     # 5. Podcast apps fetch it anonymously (the bucket policy grants reading), with ranges.
     # (No HEAD here: moto refuses anonymous HEAD under a bucket policy, which S3 allows.)
     whole = requests.get(enclosure["url"], timeout=30)
@@ -109,6 +117,27 @@ def test_upload_render_store_and_serve_across_processes(
         assert {record["service"] for record in records} == {service}
     access = [r for r in map(json.loads, web.log.read_text().splitlines()) if r["logger"] == "gunicorn.access"]
     assert any(r["http_path"] == "/admin/snippets/audio/audioasset/add/" and r["http_status"] == 302 for r in access)
+
+
+CDN = {"HUB_S3_CUSTOM_DOMAIN": "media.hub.example.org", "HUB_CACHE_URL": "dummy://"}
+
+
+def _feed_of_a_node(show_id: int, env: dict[str, str]) -> bytes:
+    """The show's feed as a production process configured by ``env`` builds it."""
+    code = (
+        "import sys; from django.test import Client;"
+        f"r = Client().get('/feeds/shows/{show_id}.xml', HTTP_HOST='127.0.0.1', HTTP_X_FORWARDED_PROTO='https');"
+        "assert r.status_code == 200, r.status_code; sys.stdout.buffer.write(r.content)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    return result.stdout
 
 
 def _redis(settings):
