@@ -1,6 +1,6 @@
 """Benchmark of the feeds (not a test).
 
-    .venv/bin/python bench/feeds.py [--episodes 1000] [--seconds 5] [--rebuild] [--skip-django-cast]
+    .venv/bin/python bench/feeds.py [--episodes 1000] [--seconds 5] [--rounds 3] [--rebuild] [--skip-django-cast]
 
 (a) Cold generation of a show feed with 1,000 episodes (every episode with three renditions,
     two contributors, two chapters and a transcript): wall time and query count, in-process,
@@ -9,7 +9,7 @@
     cached feed, against the same bytes served as a static file by the same stack (WhiteNoise),
     and the 304 path (If-None-Match) against WhiteNoise's 304 for the static file. Load tool: wrk
     (Debian package ``wrk``), or a small Python keep-alive load generator if wrk is missing;
-    interleaved rounds, median of each.
+    interleaved rounds; the ratios are paired per round (the median of each round's ratio).
 (c) django-cast (the Wagtail podcast package on PyPI), pinned, installed in its own virtualenv
     under bench/.cache, generating its podcast feed for the same 1,000 episodes (MP3 audio with
     cached sizes, two chapter marks each) the same way: in-process, cold, median of the runs.
@@ -455,7 +455,7 @@ def load(port: int, path: str, headers: dict, seconds: float) -> tuple[float, st
     return float(match.group(1)), "wrk"
 
 
-def measure_http(show_ids: dict, episodes: int, seconds: float) -> list[dict]:
+def measure_http(show_ids: dict, episodes: int, seconds: float, rounds: int = ROUNDS) -> list[dict]:
     from django.conf import settings
 
     static_dir = Path(settings.STATIC_ROOT) / "bench"
@@ -499,7 +499,7 @@ def measure_http(show_ids: dict, episodes: int, seconds: float) -> list[dict]:
             assert status == 304
             # Interleaved rounds, median of each: a shared machine's load drifts during a run.
             runs = {"feed": [], "static": [], "feed_304": [], "static_304": []}
-            for _round in range(ROUNDS):
+            for _round in range(rounds):
                 rps, tool = load(port, feed_path, {}, seconds)
                 runs["feed"].append(rps)
                 runs["static"].append(load(port, static_path, {}, seconds)[0])
@@ -508,6 +508,10 @@ def measure_http(show_ids: dict, episodes: int, seconds: float) -> list[dict]:
                     load(port, static_path, {"If-None-Match": static_headers["ETag"]}, seconds)[0]
                 )
             feed_rps, static_rps, feed_304, static_304 = (statistics.median(runs[k]) for k in runs)
+            # Ratios of the runs taken side by side in each round, then their median: a drift in the
+            # machine's load between rounds then cancels out instead of landing on one side.
+            paired_200 = statistics.median(f / s for f, s in zip(runs["feed"], runs["static"], strict=True))
+            paired_304 = statistics.median(f / s for f, s in zip(runs["feed_304"], runs["static_304"], strict=True))
             rows.append(
                 {
                     "episodes": int(count),
@@ -515,10 +519,10 @@ def measure_http(show_ids: dict, episodes: int, seconds: float) -> list[dict]:
                     "tool": tool,
                     "feed_rps": feed_rps,
                     "static_rps": static_rps,
-                    "ratio_200": feed_rps / static_rps,
+                    "ratio_200": paired_200,
                     "feed_304_rps": feed_304,
                     "static_304_rps": static_304,
-                    "ratio_304": feed_304 / static_304,
+                    "ratio_304": paired_304,
                 }
             )
     finally:
@@ -546,6 +550,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of each load run")
     parser.add_argument("--rebuild", action="store_true", help="build the bench data again")
     parser.add_argument("--skip-django-cast", action="store_true")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="interleaved load rounds (median of each)")
     args = parser.parse_args()
     if args.rebuild:
         shutil.rmtree(HUB_VAR, ignore_errors=True)
@@ -558,7 +563,7 @@ def main() -> None:
     cold = measure_cold(ids[str(args.episodes)])
     cast = None if args.skip_django_cast else run_django_cast(args.episodes)
     say("warm requests over loopback (gunicorn, production profile)")
-    http = measure_http(ids, args.episodes, args.seconds)
+    http = measure_http(ids, args.episodes, args.seconds, args.rounds)
 
     rows = [["measure", "hub", "reference", "ratio", "target"]]
     rows.append(
@@ -601,8 +606,9 @@ def main() -> None:
     print()
     print(table(rows))
     print(
-        f"\nload tool: {http[0]['tool']} (1 thread, 8 connections, {args.seconds:g} s per run, median of {ROUNDS} "
-        f"interleaved rounds); gunicorn 2 workers, production profile, loopback; cold runs: median of {RUNS}"
+        f"\nload tool: {http[0]['tool']} (1 thread, 8 connections, {args.seconds:g} s per run, median of {args.rounds} "
+        f"interleaved rounds, ratios paired per round); gunicorn 2 workers, production profile, loopback; "
+        f"cold runs: median of {RUNS}"
     )
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "feeds.json").write_text(

@@ -3,15 +3,26 @@
 An unknown, expired or revoked token gets a plain 404 that reveals nothing. Each failure counts
 against the client's address in the cache; past ``HUB_PARTNER_FAILURE_LIMIT`` failures within
 ``HUB_PARTNER_FAILURE_WINDOW`` seconds the address gets 429 for the rest of the window, valid
-token or not. Tokens travel in the URL path (podcast and playout software can only be given a
-URL), so :class:`ScrubPartnerTokens` removes them from every log record that mentions a path.
+token or not.
+
+Behind a reverse proxy every request comes from the proxy's address, so one guesser would lock
+out every partner. The client's address is then read from ``X-Forwarded-For``, but only when the
+request comes from a proxy listed in ``HUB_TRUSTED_PROXIES`` (addresses or networks; none by
+default), and only as far as trusted proxies wrote it: the header is read from the right, and the
+first address that is not a trusted proxy is the client. Anything left of it was sent by the
+client itself and could be forged.
+
+Tokens travel in the URL path (podcast and playout software can only be given a URL), so
+:class:`ScrubPartnerTokens` removes them from every log record that mentions a path.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import re
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,14 +31,75 @@ from django.utils.translation import gettext as _
 
 from .models import PartnerFeedToken
 
+logger = logging.getLogger(__name__)
+
 PREFIX = "/feeds/partners/"
 _TOKEN_IN_PATH = re.compile(r"(/feeds/partners/)[^/\s?#\"']+")
 _TOKEN_IN_PATH_BYTES = re.compile(rb"(/feeds/partners/)[^/\s?#\"']+")
 REDACTED = r"\1[token]"
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def proxy_entries(setting) -> tuple[str, ...]:
+    """``HUB_TRUSTED_PROXIES`` (a list, or a comma-separated string) as stripped entries."""
+    if isinstance(setting, str):
+        setting = setting.split(",")
+    return tuple(str(entry).strip() for entry in setting or () if str(entry).strip())
+
+
+@lru_cache(maxsize=8)
+def trusted_networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    """The entries as networks. Invalid ones are skipped here and reported by the system check."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            logger.error("HUB_TRUSTED_PROXIES: %r is no address or network; ignored", entry)
+    return tuple(networks)
+
+
+def _address(value: str) -> Address | None:
+    value = value.strip()
+    if value.startswith("[") and "]" in value:  # [2001:db8::1]:443
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # 192.0.2.1:443
+        value = value.split(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    return getattr(address, "ipv4_mapped", None) or address
+
+
+def _is_trusted(address: Address | None, networks: tuple[Network, ...]) -> bool:
+    return address is not None and any(address.version == net.version and address in net for net in networks)
+
+
+def client_address(request) -> str:
+    """The address failures count against: the peer, or the client that trusted proxies name."""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    networks = trusted_networks(proxy_entries(getattr(settings, "HUB_TRUSTED_PROXIES", ())))
+    if not networks or not _is_trusted(_address(remote), networks):
+        return remote or "unknown"
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        address = _address(hop)
+        if not _is_trusted(address, networks):
+            return str(address) if address is not None else hop[:100]
+    # No header, or only trusted proxies in it: the farthest one is as close to the client as we get.
+    return str(_address(hops[0])) if hops else remote
+
+
 def _failure_key(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_address(request)
+    parsed = _address(address)
+    if parsed is not None and parsed.version == 6:
+        # One IPv6 client usually holds a whole /64: count the network, not each address in it.
+        address = str(ipaddress.ip_network(f"{parsed}/64", strict=False))
     return "hub-partners:failures:" + hashlib.sha256(address.encode()).hexdigest()[:32]
 
 
@@ -72,7 +144,7 @@ def authenticate(request, raw: str):
     if is_rate_limited(request):
         return None, too_many_requests()
     token = PartnerFeedToken.authenticate(raw)
-    if token is None or not token.partner.is_broadcast_partner:
+    if token is None:
         record_failure(request)
         return None, not_found()
     return token, None
@@ -114,8 +186,17 @@ class ScrubPartnerTokens(logging.Filter):
         return True
 
 
-# Loggers that write request paths: Django's request and server logs, gunicorn's access log.
-SCRUBBED_LOGGERS = ("django.request", "django.server", "django.security", "gunicorn.access", "gunicorn.error")
+# Loggers that write request paths: Django's request and server logs, gunicorn's access log. A
+# logger's filters do not apply to its children's records (django.security.<exception name>):
+# those are caught by the filter on the root logger's handlers, and the commonest one is listed.
+SCRUBBED_LOGGERS = (
+    "django.request",
+    "django.server",
+    "django.security",
+    "django.security.DisallowedHost",
+    "gunicorn.access",
+    "gunicorn.error",
+)
 
 
 def install_log_scrubbing() -> None:

@@ -8,6 +8,7 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the system checks
         from .access import install_log_scrubbing
 
         install_log_scrubbing()

@@ -197,10 +197,12 @@ class PartnerFeedToken(models.Model):
 
     @classmethod
     def authenticate(cls, raw: str):
-        """The active token for ``raw``, or None (unknown, expired and revoked look the same)."""
+        """The active token of a broadcast partner for ``raw``, or None (unknown, expired, revoked and
+        no longer a broadcast partner look the same, and none of them counts as "last used")."""
         if not raw or len(raw) > 128:
             return None
-        token = cls.objects.active().select_related("partner").filter(token_hash=hash_token(raw)).first()
+        tokens = cls.objects.active().filter(partner__is_broadcast_partner=True).select_related("partner")
+        token = tokens.filter(token_hash=hash_token(raw)).first()
         if token is not None:
             token.touch()
         return token

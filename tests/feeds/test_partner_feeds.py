@@ -260,6 +260,7 @@ def test_unknown_expired_revoked_and_non_partner_tokens_get_the_same_404(client,
             bodies.add(response.content)
     assert len(bodies) == 1
     assert not PullReceipt.objects.exists()
+    assert not PartnerFeedToken.objects.filter(last_used_at__isnull=False).exists(), "no refusal counts as a use"
 
 
 def test_repeated_failures_are_rate_limited(client, show, token, settings):
@@ -274,7 +275,7 @@ def test_repeated_failures_are_rate_limited(client, show, token, settings):
     assert other_address.status_code == 200, "the limit is per client address"
 
 
-def test_tokens_never_reach_the_logs(client, show, token, caplog):
+def test_tokens_never_reach_the_logs(client, show, token, caplog, settings):
     _row, raw = token
     episode = make_episode(show)
     wrong = "Wr0ngT0kenWr0ngT0kenWr0ngT0kenWr0ngT0ken123"
@@ -284,6 +285,9 @@ def test_tokens_never_reach_the_logs(client, show, token, caplog):
     client.get(f"/feeds/partners/{raw}/episodes/999999.wav")
     b"".join(client.get(f"/feeds/partners/{raw}/episodes/{episode.pk}.wav").streaming_content)
     client.get(f"/feeds/partners/{raw}/no-such-thing")
+    settings.ALLOWED_HOSTS = ["testserver"]
+    assert client.get(f"/feeds/partners/{raw}/feed.xml", HTTP_HOST="evil.example").status_code == 400
+    assert "django.security.DisallowedHost" in {r.name for r in caplog.records}
     assert caplog.records, "Django logs 404s: they must be there, scrubbed"
     logged = caplog.text + "".join(str(getattr(r, "request", "")) for r in caplog.records)
     assert raw not in logged and wrong not in logged

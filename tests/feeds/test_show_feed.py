@@ -1,5 +1,6 @@
 """The public show feed carries every must and should tag of STANDARDS.md whose data exists."""
 
+import html
 import uuid
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
@@ -79,6 +80,48 @@ def test_channel_should_tags(client, show, settings):
     assert channel.findtext(f"{PODCAST}medium") == "podcast"
     hubs = [link.get("href") for link in channel.findall(f"{ATOM}link") if link.get("rel") == "hub"]
     assert hubs == ["https://websub.example.org/"]
+
+
+def test_a_long_description_is_cut_to_4000_bytes(client, show):
+    """Apple's limit is in bytes: Arabic takes two per letter, and escaped markup takes more."""
+    long = ("وصف طويل جدا <b>&</b> " * 400).strip()
+    ShowPage.objects.filter(pk=show.pk).update(description=long)
+    show = publish(fresh(show))
+    make_episode(show)
+    description = channel_of(get_feed(client, show)).findtext("description")
+    assert 3900 < len(description.encode()) <= 4000
+    assert description.endswith("…")
+    assert long.startswith(html.unescape(description[:-1]))  # the description is escaped HTML of the text
+
+
+def test_artwork_is_a_square_rgb_jpeg_of_1400_pixels(client, show):
+    """The source may be any size above 1400 px, any ratio, with transparency: apps get what Apple wants."""
+    from io import BytesIO
+
+    import wagtail_factories
+    from django.core.files.storage import default_storage
+    from PIL import Image as PILImage
+
+    source = wagtail_factories.ImageFactory(
+        width=2400, height=1800, file__from_func=lambda: _png_with_alpha(2400, 1800)
+    )
+    ShowPage.objects.filter(pk=show.pk).update(artwork=source)
+    show = publish(fresh(show))
+    href = channel_of(get_feed(client, show)).find(f"{ITUNES}image").get("href")
+    assert href.startswith("http://testserver/media/") and href.endswith((".jpg", ".jpeg"))
+    with default_storage.open(href.removeprefix("http://testserver/media/")) as handle:
+        image = PILImage.open(BytesIO(handle.read()))
+        assert (image.format, image.mode, image.size) == ("JPEG", "RGB", (1400, 1400))
+
+
+def _png_with_alpha(width, height):
+    from io import BytesIO
+
+    from PIL import Image as PILImage
+
+    buffer = BytesIO()
+    PILImage.new("RGBA", (width, height), (200, 30, 30, 128)).save(buffer, "PNG")
+    return BytesIO(buffer.getvalue())
 
 
 def test_no_hub_link_without_a_hub(client, show, settings):
