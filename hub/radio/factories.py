@@ -27,7 +27,7 @@ class RadioIndexPageFactory(wagtail_factories.PageFactory):
 class ShowPageFactory(wagtail_factories.PageFactory):
     title = "Voices of Volunteering"
     description = "Stories of volunteering, told by the people who live them."
-    artwork = factory.SubFactory(wagtail_factories.ImageFactory, width=1400, height=1400)
+    artwork = factory.SubFactory(wagtail_factories.ImageFactory, file__width=1400, file__height=1400)
     podcast_language = "en"
     apple_category = "Society & Culture > Documentary"
     owner_name = "FREIRAD"

@@ -204,6 +204,23 @@ class ShowPage(Page):
         context["episodes"] = EpisodePage.objects.live().child_of(self).publicly_released().order_by(*order)
         return context
 
+    # Podcast directories refuse artwork under 1400 pixels; the feed crops it square, never enlarges it.
+    MIN_ARTWORK_SIDE = 1400
+
+    def clean(self):
+        super().clean()
+        artwork = self.artwork
+        if artwork is not None and min(artwork.width or 0, artwork.height or 0) < self.MIN_ARTWORK_SIDE:
+            raise ValidationError(
+                {
+                    "artwork": _(
+                        "Podcast apps need artwork of at least %(side)d by %(side)d pixels; this image is "
+                        "%(width)d by %(height)d."
+                    )
+                    % {"side": self.MIN_ARTWORK_SIDE, "width": artwork.width or 0, "height": artwork.height or 0}
+                }
+            )
+
     @property
     def canonical_feed_url(self) -> str:
         """The feed's address on the hub's public base URL (HUB_BASE_URL)."""

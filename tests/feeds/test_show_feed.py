@@ -314,3 +314,15 @@ def _stream(response):
     import io
 
     return io.BytesIO(response.content)
+
+
+def test_show_artwork_under_1400_pixels_is_refused(show):
+    import wagtail_factories
+    from django.core.exceptions import ValidationError
+
+    show.artwork = wagtail_factories.ImageFactory(file__width=1000, file__height=1600)
+    with pytest.raises(ValidationError, match="1400 by 1400") as refused:
+        show.full_clean()
+    assert "artwork" in refused.value.message_dict
+    show.artwork = wagtail_factories.ImageFactory(file__width=2400, file__height=1800)
+    show.full_clean()  # the feed crops it square

@@ -53,6 +53,7 @@ def nginx(web, tmp_path_factory):
         "/etc/letsencrypt/live/hub.example.org/fullchain.pem": str(cert),
         "/etc/letsencrypt/live/hub.example.org/privkey.pem": str(key),
         "/srv/hub": str(install),
+        "/var/log/nginx/": f"{folder}/",  # the test's own logs, not the machine's
     }
     for old, new in replacements.items():
         assert old in site, f"the sample no longer contains {old!r}"
