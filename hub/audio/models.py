@@ -34,6 +34,8 @@ class AudioStatus(models.TextChoices):
     PROCESSING = "processing", _("Processing")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+    # A consent ended and no live page used the audio any more: its public files were deleted.
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class AudioAssetQuerySet(models.QuerySet):

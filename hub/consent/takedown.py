@@ -117,11 +117,28 @@ def apply_lapse(record: ConsentRecord, reason: str, redact: bool = False) -> Tak
                 TakedownNotice.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
             entry.setdefault("partners", []).append(partner.name)
         actions.append(entry)
+    _withdraw_audio(actions)
     report = TakedownReport.objects.create(consent=record, reason=reason, actions=actions)
     log(record, "hub.consent.takedown", data={"reason": reason, "pages": len(actions)})
     consent_lapsed.send(sender=ConsentRecord, record=record, pages=[a["page"] for a in actions])
     _tell_officers(record, report)
     return report
+
+
+def _withdraw_audio(actions: list[dict]) -> None:
+    """Delete the public audio files of taken-down pages that no live page uses any more."""
+    from hub.audio.withdrawal import in_live_use, withdraw_public_files
+
+    for entry in actions:
+        if entry["action"] != "unpublished":
+            continue
+        page = Page.objects.get(pk=entry["page"]).specific
+        assets = [page.audio] if getattr(page, "audio", None) is not None else []
+        if hasattr(page, "audio_spots"):
+            assets += [spot.audio for spot in page.audio_spots.all()]
+        for asset in assets:
+            if asset.status != "withdrawn" and not in_live_use(asset):
+                entry.setdefault("audio_removed", []).extend(withdraw_public_files(asset))
 
 
 def _tell_officers(record: ConsentRecord, report: TakedownReport) -> None:

@@ -1,0 +1,52 @@
+"""Take an audio asset's public files down when a consent ends and no live page uses it any more.
+
+Renditions and peaks sit at public URLs (the hub's /media/ or the public bucket behind a CDN), so
+unpublishing the page is not enough: the files go too. The source upload stays, so the audio can
+be processed again if the page is ever published again with a new consent.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import AudioAsset, AudioStatus
+
+logger = logging.getLogger(__name__)
+
+
+def in_live_use(asset: AudioAsset) -> bool:
+    from hub.campaigns.models import CampaignAudioSpot
+    from hub.radio.models import EpisodePage
+
+    return (
+        EpisodePage.objects.live().filter(audio=asset).exists()
+        or CampaignAudioSpot.objects.filter(audio=asset, page__live=True).exists()
+    )
+
+
+def withdraw_public_files(asset: AudioAsset) -> list[str]:
+    """Delete the renditions and peaks of ``asset``; returns the storage names removed."""
+    renditions = list(asset.renditions.all())
+    files = [(rendition.file.storage, rendition.file.name) for rendition in renditions if rendition.file]
+    if asset.peaks:
+        files.append((asset.peaks.storage, asset.peaks.name))
+    with transaction.atomic():
+        asset.renditions.all().delete()
+        AudioAsset.objects.filter(pk=asset.pk).update(
+            status=AudioStatus.WITHDRAWN,
+            peaks="",
+            progress=0,
+            stage="",
+            error_message=_("The public files were deleted after a consent ended. Process again to publish."),
+        )
+
+    def delete_files():
+        for storage, name in files:
+            try:
+                storage.delete(name)
+            except Exception:  # report it, and go on with the others
+                logger.exception("Could not delete %s of withdrawn audio %s", name, asset.pk)
+
+    transaction.on_commit(delete_files)
+    return [name for _storage, name in files]
