@@ -5,7 +5,7 @@ per output preset (podcast MP3, low-bandwidth Opus, broadcast WAV), plus wavefor
 loudness report. Files go through the storage API only, so they may live in object storage.
 """
 
-import hashlib
+import secrets
 from datetime import timedelta
 from pathlib import PurePosixPath
 
@@ -24,9 +24,10 @@ BROADCAST_PRESET = "broadcast-wav"
 
 
 def source_upload_to(instance, filename):
-    # The original name is kept in a field; the stored name is neutral (it may reveal a person).
+    # The original name is kept in a field; the stored name reveals nothing (a name may reveal a
+    # person) and cannot be guessed: 128 random bits, since the storage may be publicly readable.
     suffix = PurePosixPath(filename).suffix.lower()[:8]
-    return f"audio/sources/{timezone.now():%Y/%m}/{hashlib.sha256(filename.encode()).hexdigest()[:12]}{suffix}"
+    return f"audio/sources/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{suffix}"
 
 
 class AudioStatus(models.TextChoices):

@@ -157,7 +157,8 @@ def process_audio_task(asset_id: int) -> str:
 
 def run_processing(asset_id: int, on_progress=None) -> str:
     """Process one queued asset; returns "ready", "failed", "skipped" or "superseded"."""
-    token = uuid.uuid4().hex[:12]
+    # Also the renditions' folder: their public URLs must not be guessable before release.
+    token = uuid.uuid4().hex
     if not _claim(asset_id, token):
         logger.info("Audio asset %s is not waiting for processing; nothing to do.", asset_id)
         return "skipped"

@@ -1,6 +1,7 @@
 """Uploads become renditions through the task queue; failures are reported and leave nothing behind."""
 
 import hashlib
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -82,6 +83,9 @@ def test_upload_is_processed_into_three_renditions(admin_client, speech_like, dj
         assert abs(integrated - rendition.integrated_lufs) <= 0.3, "recorded loudness is what the file measures"
     assert renditions["podcast-mp3"].mime_type == "audio/mpeg"
     assert renditions["podcast-mp3"].file.name.endswith(".mp3")
+    # Public URLs that cannot be guessed before the release: 128 random bits in the folder name.
+    expected = rf"audio/renditions/{asset.pk}/[0-9a-f]{{32}}/podcast-mp3\.mp3"
+    assert re.fullmatch(expected, renditions["podcast-mp3"].file.name)
     assert renditions["broadcast-wav"].sample_rate == 48_000
     assert renditions["broadcast-wav"].target_lufs == -23.0
     assert leftovers() == []
