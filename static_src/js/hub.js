@@ -4,7 +4,9 @@
  * - Episode player: a waveform drawn by wavesurfer.js from the pipeline's peaks (no audio is
  *   downloaded to draw it), keyboard seeking on the waveform, playback speed, an in-place
  *   low-bandwidth (Opus) switch, chapters and transcript cues that seek, and the current cue
- *   and chapter highlighted as the audio plays.
+ *   and chapter highlighted as the audio plays. The transcript box follows the current cue,
+ *   except while the listener scrolls it or moves through it with the keyboard; the switch to
+ *   the low-bandwidth audio is announced to screen readers (a role=status line).
  * - Subscribe block: a button that copies the feed address.
  * - Filter forms: empty filters are left out of the URL.
  */
@@ -62,6 +64,15 @@
     return found;
   }
 
+  /* Is the listener reading in the transcript box: scrolled it in the last seconds, or moving in
+     it with the keyboard? Then it is not scrolled under them. */
+  function readingIn(scroller) {
+    if (Date.now() - (scroller.hubReadAt || 0) < 5000) return true;
+    var active = document.activeElement;
+    if (!active || !scroller.contains(active)) return false;
+    try { return active.matches(":focus-visible"); } catch (e) { return false; }
+  }
+
   function highlighter(items, scroller) {
     var current = -1;
     return function (t) {
@@ -77,7 +88,7 @@
       var el = items[index].el;
       el.classList.add("is-current");
       el.setAttribute("aria-current", "true");
-      if (scroller) {
+      if (scroller && !readingIn(scroller)) {
         // Scroll the transcript box only, never the page.
         var top = el.offsetTop - scroller.offsetTop;
         if (top < scroller.scrollTop || top + el.offsetHeight > scroller.scrollTop + scroller.clientHeight) {
@@ -198,13 +209,20 @@
 
     // Low-bandwidth switch: in place, keeping the position and the playing state.
     var submit = root.querySelector("[data-lowband-submit]");
+    var status = root.querySelector("[data-lowband-status]");
     if (lowbox) {
       lowbox.checked = lowband;
       if (submit) submit.hidden = true;
-      if (!canOpus) lowbox.disabled = true;
+      if (!canOpus) {
+        lowbox.disabled = true;
+        var unsupported = root.querySelector("[data-lowband-unsupported]");
+        if (unsupported) unsupported.hidden = false;
+      }
       lowbox.addEventListener("change", function () {
         lowband = lowbox.checked && canOpus;
         store(lowband);
+        // Said by screen readers (role=status): the switch also changed what is playing.
+        if (status) status.textContent = status.getAttribute(lowband ? "data-low-text" : "data-full-text");
         var t = audio.currentTime || 0;
         var playing = !audio.paused;
         var rate = audio.playbackRate;
@@ -231,7 +249,14 @@
     var chapters = timedItems(scope.querySelector("[data-chapters]"));
     var cues = timedItems(scope.querySelector("[data-transcript]"));
     var followChapters = highlighter(chapters, null);
-    var followCues = highlighter(cues, scope.querySelector("[data-transcript-scroll]"));
+    var scroller = scope.querySelector("[data-transcript-scroll]");
+    var followCues = highlighter(cues, scroller);
+    if (scroller) {
+      var reading = function () { scroller.hubReadAt = Date.now(); };
+      ["wheel", "touchmove"].forEach(function (name) {
+        scroller.addEventListener(name, reading, { passive: true });
+      });
+    }
 
     scope.addEventListener("click", function (event) {
       var link = event.target.closest("[data-seek]");

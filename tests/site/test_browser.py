@@ -1,6 +1,7 @@
 """What a visitor does, in headless Chromium: listen with the waveform and the transcript
 following along, seek by chapter and cue, filter stories, switch language, read Arabic."""
 
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -73,6 +74,29 @@ def test_clicking_a_chapter_or_a_cue_seeks(site, site_server, page):  # noqa: F8
     assert page.evaluate(CURSOR) > 30
 
 
+SCROLL_TOP = "() => document.querySelector('[data-transcript-scroll]').scrollTop"
+
+
+def test_transcript_box_follows_playback_but_not_while_the_listener_scrolls_it(site, site_server, page):  # noqa: F811
+    open_episode(page, site_server, site)
+    page.add_style_tag(content=".transcript-scroll { max-block-size: 4.5em; }")  # room for about one cue
+    assert page.evaluate(SCROLL_TOP) == 0
+    page.locator(".chapters a", has_text="Saying goodbye").click()
+    page.wait_for_function(f"({SCROLL_TOP})() > 0")  # the current cue was scrolled into the box
+    assert page.locator(".cue.is-current").get_attribute("data-start") == "6"
+    page.locator("[data-waveform]").focus()
+    page.keyboard.press("Space")  # pause
+    page.wait_for_function("document.querySelector('[data-audio]').paused")
+
+    page.locator("[data-transcript-scroll]").hover()
+    page.mouse.wheel(0, -2000)  # the listener scrolls back up to read
+    page.wait_for_function(f"({SCROLL_TOP})() === 0")
+    page.locator(".chapters a", has_text="At the language café").click()
+    page.wait_for_function("document.querySelector('.cue.is-current')?.dataset.start === '3'")
+    page.wait_for_timeout(500)
+    assert page.evaluate(SCROLL_TOP) == 0, "the box did not jump away from what the listener reads"
+
+
 def test_speed_and_low_bandwidth_switch(site, site_server, page):  # noqa: F811
     open_episode(page, site_server, site)
     opus = site.audio.opus_rendition.file.url
@@ -89,6 +113,8 @@ def test_speed_and_low_bandwidth_switch(site, site_server, page):  # noqa: F811
     page.wait_for_function(f"({CURRENT_TIME})() >= 3", timeout=10000)
     assert page.evaluate("document.querySelector('[data-audio]').playbackRate") == 1.5
     assert page.evaluate("localStorage.getItem('hub-lowband')") == "1"
+    assert page.locator("[data-lowband-status]").text_content() == "Now playing the low-bandwidth audio (Opus)."
+    assert page.locator("[data-lowband-status]").get_attribute("role") == "status"
 
     page.reload()
     page.wait_for_selector("[data-player].is-enhanced")
@@ -167,3 +193,67 @@ def test_nothing_is_fetched_from_other_hosts_and_focus_is_visible(site, site_ser
         "(() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; })()"
     )
     assert style[0] != "none" and float(style[1].removesuffix("px")) >= 2
+
+
+AUDIO_STATE = """() => { const a = document.querySelector('video, audio'); return {currentTime: a.currentTime,
+  paused: a.paused, readyState: a.readyState, networkState: a.networkState, error: a.error && a.error.code,
+  buffered: a.buffered.length ? a.buffered.end(0) : null, played: a.played.length ? a.played.start(0) : null,
+  src: a.currentSrc}; }"""
+
+
+def wait_for_audio(page, condition: str, seconds: float = 20) -> None:  # noqa: F811
+    """Wait until the page's media element meets ``condition``; say where it stood if it never does.
+
+    Polled from here: Playwright's ``wait_for_function`` polls in requestAnimationFrame callbacks,
+    which a page without JavaScript never runs (only its first check would be made).
+    """
+    check = f"(a => !!(a.{condition}))(document.querySelector('video, audio'))"
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(check):
+        if time.monotonic() > deadline:
+            pytest.fail(f"the audio never met {condition}: {page.evaluate(AUDIO_STATE)}")
+        page.wait_for_timeout(100)
+
+
+@pytest.fixture
+def plain_page(browser):  # noqa: F811
+    """A visitor whose browser runs no JavaScript (or whose hub.js failed to arrive)."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def test_without_javascript_the_player_chapters_and_transcript_still_work(site, site_server, plain_page):
+    page = plain_page  # noqa: F811
+    mp3 = site.audio.podcast_rendition.file.url
+    opus = site.audio.opus_rendition.file.url
+    page.goto(site_server.url + site.page("episode").get_url())
+    assert page.evaluate("document.documentElement.classList.contains('js')") is False
+    assert page.locator("[data-waveform]").is_hidden() and page.locator("[data-speed-field]").is_hidden()
+    assert page.locator(".cue").count() == 3 and page.locator(".cue").nth(1).is_visible(), "the transcript is there"
+
+    # The native controls play the audio: press their play button (at the start of the bar).
+    audio = page.locator("audio[data-audio]")
+    box = audio.bounding_box()
+    audio.click(position={"x": 20, "y": box["height"] / 2})
+    wait_for_audio(page, "paused === false")
+    wait_for_audio(page, "currentTime > 1")
+    assert page.evaluate("document.querySelector('audio').currentSrc").endswith(mp3)
+
+    # The low-bandwidth form reloads the page with the Opus rendition first.
+    page.locator("[data-lowband]").check()
+    page.locator("[data-lowband-submit]").click()
+    page.wait_for_load_state()
+    assert "audio=low" in page.url
+    assert page.evaluate("document.querySelector('audio').currentSrc").endswith(opus)
+
+    # A chapter is a link to a media fragment: the browser's own player starts there.
+    page.locator(".chapters a", has_text="Saying goodbye").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("#t=6")
+    wait_for_audio(page, "played.length && a.played.start(0) > 5.9")  # it started there, not at 0
+    page.go_back()
+    page.locator(".cue a.time").nth(1).click()  # so is each cue's time
+    page.wait_for_load_state()
+    assert page.url.endswith("#t=3")
+    wait_for_audio(page, "played.length && a.played.start(0) > 2.9")
