@@ -4,23 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from hub.partners.admin import ReadOnlyPermissionPolicy
 
 from .models import TakedownNotice, TakedownReport
 
-
-class RecordPermissionPolicy(ModelPermissionPolicy):
-    """Notices and reports are a record of what happened: nobody adds, edits or deletes them here."""
-
-    def user_has_permission(self, user, action):
-        if action in {"add", "change", "delete"}:
-            return False
-        return super().user_has_permission(user, action)
-
-
+# Notices and reports are a record of what happened: nobody adds, edits or deletes them here.
 for _model in (TakedownNotice, TakedownReport):
-    register_permission_policy(_model, RecordPermissionPolicy(_model), exact_class=True)
+    register_permission_policy(_model, ReadOnlyPermissionPolicy(_model), exact_class=True)
 
 
 class AcknowledgedColumn(Column):

@@ -200,6 +200,13 @@ def test_publish_then_withdraw_takes_everything_down_and_tells_the_partner(
     for page in (episode, story):
         assert PageLogEntry.objects.filter(page_id=page.pk, action="wagtail.unpublish").exists()
 
+    # Officers and radio managers see it all in the admin (read only).
+    notices = admin_client.get("/admin/takedown-notices/")
+    assert notices.status_code == 200 and "Radio Quokka" in notices.content.decode()
+    inspect = admin_client.get(f"/admin/takedown-reports/inspect/{report.pk}/").content.decode()
+    assert "Quokkafest kitchen" in inspect and "unpublished" in inspect
+    assert admin_client.get("/admin/takedown-notices/add/").status_code in (302, 403, 404)
+
     # The partner acknowledges once its playout system deleted the file.
     ack = client.post(f"/feeds/partners/{raw}/takedowns/{notice.pk}/acknowledge")
     assert ack.status_code == 204
