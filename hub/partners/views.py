@@ -76,9 +76,30 @@ def _rendition_for(episode, partner, ext):
     return None
 
 
-def _signed_url(field_file) -> str:
+def _signed_url(field_file, filename: str) -> str:
+    """A URL of the bucket that stops working after SIGNED_URL_SECONDS.
+
+    Signed even where the storage's own URLs are plain (the public bucket, behind a CDN): what a
+    partner is handed must not be a permanent address of an embargoed broadcast file.
+    """
+    storage = field_file.storage
+    bucket = getattr(storage, "bucket", None)
+    if bucket is not None and hasattr(storage, "_normalize_name"):  # django-storages' S3 backends
+        from storages.utils import clean_name
+
+        from hub.ops.storage import content_disposition
+
+        return bucket.meta.client.generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": bucket.name,
+                "Key": storage._normalize_name(clean_name(field_file.name)),
+                "ResponseContentDisposition": content_disposition(filename),
+            },
+            ExpiresIn=SIGNED_URL_SECONDS,
+        )
     try:
-        return field_file.storage.url(field_file.name, expire=SIGNED_URL_SECONDS)
+        return storage.url(field_file.name, expire=SIGNED_URL_SECONDS)
     except TypeError:  # a storage without expiring URLs
         return field_file.url
 
@@ -110,8 +131,9 @@ def partner_download(request, token, episode_id, ext):
         "user_agent": request.headers.get("User-Agent", "")[:512],
     }
     field_file = rendition.file
+    filename = f"{episode.slug}{rendition.extension}"
     if not uses_local_storage(field_file):
-        response = HttpResponseRedirect(_signed_url(field_file))
+        response = HttpResponseRedirect(_signed_url(field_file, filename))
         if request.method == "GET":
             PullReceipt.objects.create(status_code=302, bytes_sent=None, **receipt_fields)
         response["Cache-Control"] = "no-store"
@@ -128,7 +150,6 @@ def partner_download(request, token, episode_id, ext):
         except Exception:  # the response is already sent; never let bookkeeping raise there
             logger.exception("Could not complete pull receipt %s", receipt_id)
 
-    filename = f"{episode.slug}{rendition.extension}"
     response = ranged_file_response(
         request,
         lambda: storage.open(name, "rb"),
