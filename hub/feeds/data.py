@@ -281,6 +281,8 @@ class Urls:
     def __init__(self, base: str):
         self.base = base
         self.local = storage_is_local()
+        # Chapters/transcript files known to be in storage, per episode (hub.feeds.files).
+        self.published: dict[int, frozenset[str]] = {}
         self.labels = {"standard": _("Standard"), "low": _("Low bandwidth")}
 
     def view(self, name: str, *args) -> str:
@@ -294,6 +296,19 @@ class Urls:
         if self.local:
             return self.view(view_name, *args)
         return self.file(rendition["file"])
+
+    def load_published(self, episode_pks) -> None:
+        """With object storage, learn which chapters/transcript files are in the bucket (one cache read)."""
+        if not self.local:
+            from .files import registered
+
+            self.published = registered(episode_pks)
+
+    def published_file(self, episode_pk: int, name: str, view_name: str, *args) -> str:
+        """The storage/CDN URL of a published chapters/transcript file, else the hub's view."""
+        if not self.local and name in self.published.get(episode_pk, ()):
+            return self.file(name)
+        return self.view(view_name, *args)
 
 
 def extension(name: str) -> str:
@@ -361,7 +376,8 @@ class EpisodeRows:
     transcripts: dict[int, list[dict]]
 
     @classmethod
-    def load(cls, queryset, *, limit: int | None = None) -> EpisodeRows:
+    def load(cls, queryset, *, limit: int | None = None, digests: bool = False) -> EpisodeRows:
+        """``digests``: also the SHA-256 of each transcript's text, computed by the database."""
         from hub.audio.models import Rendition
         from hub.radio.models import EpisodeChapter, EpisodeContributor, EpisodeTranscript
 
@@ -383,11 +399,13 @@ class EpisodeRows:
         ):
             chapters[row["episode_id"]].append(row)
         transcripts: dict[int, list[dict]] = defaultdict(list)
-        for row in (
-            EpisodeTranscript.objects.filter(episode_id__in=ids)
-            .order_by("sort_order", "pk")
-            .values("episode_id", "pk", "language", "format")
-        ):
+        transcript_rows = EpisodeTranscript.objects.filter(episode_id__in=ids).order_by("sort_order", "pk")
+        if digests:
+            from .files import TextSHA256
+
+            transcript_rows = transcript_rows.annotate(content_sha256=TextSHA256("content"))
+        fields = ("episode_id", "pk", "language", "format", *(("content_sha256",) if digests else ()))
+        for row in transcript_rows.values(*fields):
             transcripts[row["episode_id"]].append(row)
         return cls(episodes, renditions, contributors, chapters, transcripts)
 
@@ -439,22 +457,36 @@ def chapters_of(rows: list[dict], urls: Urls) -> list[Chapter]:
 
 
 def _transcripts(episode: dict, rows: list[dict], urls: Urls) -> list[TranscriptLink]:
+    from . import files
     from . import transcripts as formats
 
     links = []
+    pk = episode["pk"]
     for transcript in rows:
-        uploaded = transcript["format"] or formats.SRT
-        other = formats.SRT if uploaded == formats.VTT else formats.VTT
-        for fmt in (uploaded, other, "json"):
+        for fmt in files.transcript_formats(transcript["format"]):
+            name = ""
+            if transcript.get("content_sha256"):
+                name = files.transcript_name(pk, transcript["content_sha256"], transcript["language"], fmt)
             links.append(
                 TranscriptLink(
-                    url=urls.view("episode-transcript", episode["pk"], transcript["pk"], fmt),
+                    url=urls.published_file(pk, name, "episode-transcript", pk, transcript["pk"], fmt),
                     type=formats.FEED_TYPES[fmt],
                     language=transcript["language"],
                     rel="captions" if fmt != "json" else "",
                 )
             )
     return links
+
+
+def _chapters_url(pk: int, chapters: list[Chapter], urls: Urls) -> str:
+    if not chapters:
+        return ""
+    name = ""
+    if pk in urls.published:  # the bytes (and so the name) only matter when files were published
+        from .files import chapters_document, chapters_name
+
+        name = chapters_name(pk, chapters_document(chapters))
+    return urls.published_file(pk, name, "episode-chapters", pk)
 
 
 def _soundbite(episode: dict) -> tuple[float, float, str] | None:
@@ -521,7 +553,7 @@ def _public_item(episode: dict, rows: EpisodeRows, show_url: str, urls: Urls, co
         persons=_persons(rows.contributors.get(pk, []), urls),
         location=location,
         country=country if location else "",
-        chapters_url=urls.view("episode-chapters", pk) if chapters else "",
+        chapters_url=_chapters_url(pk, chapters, urls),
         chapters=chapters,
         transcripts=_transcripts(episode, rows.transcripts.get(pk, []), urls),
         soundbite=_soundbite(episode),
@@ -578,7 +610,8 @@ def gather_show(show, request, *, now: datetime | None = None) -> Gathered:
         category, subcategory = split_category(show.apple_category)
         live = EpisodePage.objects.live().child_of(show)
         public = consent_cleared(live.public().publicly_released(now), "podcast")
-        rows = EpisodeRows.load(public)
+        rows = EpisodeRows.load(public, digests=not urls.local)
+        urls.load_published([e["pk"] for e in rows.episodes])
         # Newest first; an empty public release time means the publication date counts.
         episodes = sorted(rows.episodes, key=lambda e: (public_release(e), e["pk"]), reverse=True)
         contents = expand_rich_text_many([e["show_notes"] or "" for e in episodes], base)

@@ -1,4 +1,5 @@
-"""What keeps feeds fresh: cache invalidation on every change feeds show, WebSub pings on publish."""
+"""What keeps feeds fresh: cache invalidation on every change feeds show, WebSub pings on publish,
+chapters and transcripts written to storage on publish and removed on unpublish (:mod:`hub.feeds.files`)."""
 
 import logging
 
@@ -65,6 +66,32 @@ def ping_on_publish(sender, instance, **kwargs):
         transaction.on_commit(lambda url=url: enqueue_ping(url))
 
 
+def publish_episode_files(sender, instance, **kwargs):
+    """Once the publication is committed, write the episode's chapters and transcripts to storage."""
+    pk = instance.pk
+
+    def write():
+        from hub.radio.models import EpisodePage
+
+        from . import files
+
+        episode = EpisodePage.objects.filter(pk=pk, live=True).first()
+        if episode is None:  # unpublished again in the meantime
+            return
+        if files.publish(episode):
+            invalidate()  # feeds built meanwhile linked the hub's views
+
+    transaction.on_commit(write)
+
+
+def take_down_episode_files(sender, instance, **kwargs):
+    """Unpublished (consent takedown included) or deleted: remove its files from storage, now."""
+    from . import files
+
+    if files.take_down(instance.pk):
+        invalidate()
+
+
 def connect():
     from django.apps import apps
 
@@ -75,6 +102,16 @@ def connect():
             continue
         post_save.connect(invalidate, sender=model, dispatch_uid=f"hub-feeds-save-{label}")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"hub-feeds-delete-{label}")
+    try:
+        episode_model = apps.get_model("radio", "EpisodePage")
+    except LookupError:
+        episode_model = None
+    if episode_model is not None:
+        page_published.connect(publish_episode_files, sender=episode_model, dispatch_uid="hub-feeds-files-published")
+        page_unpublished.connect(
+            take_down_episode_files, sender=episode_model, dispatch_uid="hub-feeds-files-unpublished"
+        )
+        post_delete.connect(take_down_episode_files, sender=episode_model, dispatch_uid="hub-feeds-files-deleted")
     page_published.connect(ping_on_publish, dispatch_uid="hub-feeds-published")
     page_unpublished.connect(ping_on_publish, dispatch_uid="hub-feeds-unpublished")
     post_page_move.connect(invalidate, dispatch_uid="hub-feeds-moved")

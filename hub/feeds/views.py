@@ -4,8 +4,6 @@ Every feed goes through :mod:`hub.feeds.cache`: a warm request is answered from 
 without a database query, with ETag/Last-Modified, 304s (also gzipped), HEAD and Cache-Control.
 """
 
-import json
-
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +17,7 @@ from hub.radio.models import EpisodePage, ShowPage
 from . import cache as feed_cache
 from . import transcripts
 from .data import Urls, chapters_of, consent_cleared, gather_show, show_base_url, uses_local_storage
+from .files import chapters_document
 from .middleware import cache_name
 from .opml import render_opml
 from .podcast import render_podcast
@@ -112,19 +111,9 @@ def episode_chapters(request, episode_id):
         rows = EpisodeChapter.objects.filter(episode=episode).values(
             "start", "title", "url", "toc", "sort_order", "image__file"
         )
-        chapters = []
-        for chapter in chapters_of(list(rows), Urls(show_base_url(request))):
-            data = {"startTime": round(chapter.start, 3), "title": chapter.title}
-            if chapter.url:
-                data["url"] = chapter.url
-            if chapter.img:
-                data["img"] = chapter.img
-            if not chapter.toc:
-                data["toc"] = False
-            chapters.append(data)
-        if not chapters:
+        body = chapters_document(chapters_of(list(rows), Urls(show_base_url(request))))
+        if body is None:
             raise Http404
-        body = json.dumps({"version": "1.2.0", "chapters": chapters}, ensure_ascii=False).encode()
         return body, episode.last_published_at, None
 
     return _cached(request, build, feed_cache.JSON)

@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 import requests
@@ -20,11 +21,13 @@ from rq.registry import FinishedJobRegistry
 
 from hub.audio.models import AudioAsset, AudioStatus
 from hub.ops.jobs import audio_job_timeout
+from hub.radio.factories import EpisodePageFactory
+from hub.radio.models import EpisodeChapter, EpisodeTranscript
 from tests.audio_fixtures import make_tone
 
 from .conftest import PUBLIC_BUCKET, database_url, production_env
 from .services import ROOT, Browser, tail, wait_for
-from .site import ADMIN_PASSWORD, add_episode, make_admin, make_show
+from .site import ADMIN_PASSWORD, make_admin, make_show, publish
 
 # Transactional: the web node and the workers are other processes, they see only committed rows.
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -81,7 +84,11 @@ def test_upload_render_store_and_serve_across_processes(
     assert s3.head_object(Bucket=PUBLIC_BUCKET, Key=asset.peaks.name)["ContentLength"] > 0
 
     # 4. The feed, served by the web node, points at the bucket with the exact length.
-    add_episode(show, asset, title="Volunteering in Graz")
+    episode = EpisodePageFactory(parent=show, audio=asset, title="Volunteering in Graz")
+    episode.chapters.add(EpisodeChapter(start=timedelta(0), title="Arrival"))
+    episode.chapters.add(EpisodeChapter(start=timedelta(seconds=2), title="The office"))
+    episode.transcripts.add(EpisodeTranscript(content=TRANSCRIPT, language="de"))
+    episode = publish(episode)
     feed = requests.get(f"{web.base}/feeds/shows/{show.pk}.xml", headers={"X-Forwarded-Proto": "https"}, timeout=30)
     assert feed.status_code == 200, feed.text[:2000] + tail(web.log)
     enclosures = ET.fromstring(feed.content).findall("./channel/item/enclosure")  # noqa: S314 - our own feed
@@ -91,6 +98,27 @@ def test_upload_render_store_and_serve_across_processes(
     assert enclosure["url"] == f"{moto.endpoint}/{PUBLIC_BUCKET}/{podcast.file.name}"
     assert int(enclosure["length"]) == podcast.size_bytes
     assert enclosure["type"] == "audio/mpeg"
+
+    # 4a. Chapters and transcripts too: written to the bucket on publish, linked there, the views' bytes.
+    item = ET.fromstring(feed.content).find("./channel/item")  # noqa: S314 - our own feed
+    transcript = episode.transcripts.get()
+    view_paths = {item.find(f"{PODCAST}chapters").get("url"): f"/feeds/episodes/{episode.pk}/chapters.json"}
+    for link in item.findall(f"{PODCAST}transcript"):
+        fmt = link.get("url").rsplit(".", 1)[1]
+        view_paths[link.get("url")] = f"/feeds/episodes/{episode.pk}/transcripts/{transcript.pk}.{fmt}"
+    assert len(view_paths) == 4, view_paths
+    types = {"json": "application/json", "vtt": "text/vtt", "srt": "application/x-subrip"}
+    published = []
+    for url, view_path in view_paths.items():
+        assert url.startswith(f"{moto.endpoint}/{PUBLIC_BUCKET}/episodes/{episode.pk}/"), url
+        stored = requests.get(url, timeout=30)  # anonymously, as a podcast app
+        assert stored.status_code == 200, url
+        assert stored.headers["Content-Type"] == types[url.rsplit(".", 1)[1]]
+        view = requests.get(web.base + view_path, headers={"X-Forwarded-Proto": "https"}, timeout=30)
+        assert view.status_code == 200, view_path  # the hub's URL keeps working
+        assert stored.content == view.content, url
+        published.append(url)
+    assert b"Arrival" in requests.get(published[0], timeout=30).content
 
     # 4b. Behind a CDN (HUB_S3_CUSTOM_DOMAIN) a node configured with it links the CDN instead.
     cdn_feed = _feed_of_a_node(show.pk, production_env(database_url=database_url(), moto=moto, **CDN))
@@ -110,6 +138,11 @@ def test_upload_render_store_and_serve_across_processes(
     assert ranged.content == b"ID"  # the ID3v2 tag the pipeline wrote comes first
     assert worker.alive(), "the worker keeps running"
 
+    # 5b. Taking the episode down (as a consent withdrawal does) empties its folder in the bucket.
+    episode.unpublish()
+    assert s3.list_objects_v2(Bucket=PUBLIC_BUCKET, Prefix=f"episodes/{episode.pk}/")["KeyCount"] == 0
+    assert all(requests.get(url, timeout=30).status_code in (403, 404) for url in published)
+
     # 6. Both nodes wrote structured logs: every line one JSON object.
     for log, service in ((worker.log, "worker"), (web.log, "web")):
         records = [json.loads(line) for line in log.read_text().splitlines()]
@@ -119,6 +152,15 @@ def test_upload_render_store_and_serve_across_processes(
     assert any(r["http_path"] == "/admin/snippets/audio/audioasset/add/" and r["http_status"] == 302 for r in access)
 
 
+PODCAST = "{https://podcastindex.org/namespace/1.0}"
+TRANSCRIPT = """WEBVTT
+
+00:00:00.000 --> 00:00:02.000
+<v Amina>Willkommen in Graz.
+
+00:00:02.000 --> 00:00:04.000
+<v Marco>Danke &amp; hallo.
+"""
 CDN = {"HUB_S3_CUSTOM_DOMAIN": "media.hub.example.org", "HUB_CACHE_URL": "dummy://"}
 
 
