@@ -26,7 +26,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,8 @@ import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+from common import free_port, table
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "bench" / ".cache"
@@ -386,12 +387,6 @@ def run_django_cast(episodes: int) -> dict:
 # --- HTTP throughput -------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_for(port: int, path: str, timeout: float = 60) -> None:
     import http.client
 
@@ -532,16 +527,6 @@ def measure_http(show_ids: dict, episodes: int, seconds: float, rounds: int = RO
 
 
 # --- Report ----------------------------------------------------------------------------
-
-
-def table(rows: list[list[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for index, row in enumerate(rows):
-        lines.append("| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |")
-        if index == 0:
-            lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(lines)
 
 
 def main() -> None:

@@ -28,7 +28,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,8 @@ import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
+
+from common import free_port, table
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "bench" / ".cache"
@@ -123,12 +124,6 @@ def build_site() -> dict[str, str]:
 
 
 # --- HTTP ------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
@@ -340,16 +335,6 @@ def measure(pages: dict[str, str], seconds: float, connections: int, run_lightho
             server.terminate()
             server.wait(timeout=30)
     return results
-
-
-def table(rows: list[list[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for index, row in enumerate(rows):
-        lines.append("| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |")
-        if index == 0:
-            lines.append("|" + "|".join("-" * (width + 2) for width in widths) + "|")
-    return "\n".join(lines)
 
 
 def report(results: dict, seconds: float, connections: int) -> str:

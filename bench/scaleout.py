@@ -40,6 +40,8 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
+from common import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PY = sys.executable
@@ -67,14 +69,6 @@ def psql(url: str, sql: str) -> None:
 
     with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
         conn.execute(sql)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def load_average() -> str:

@@ -153,10 +153,26 @@ def episode_audio(request, episode_id, ext):
     field_file = rendition.file
     if not uses_local_storage(field_file):
         return HttpResponseRedirect(field_file.url)
-    storage, name = field_file.storage, field_file.name
-    if not storage.exists(name):
-        raise Http404
     filename = f"{episode.slug}{rendition.extension}"
+    response = rendition_response(
+        request,
+        rendition,
+        headers={
+            "Cache-Control": "public, max-age=86400",
+            "Content-Disposition": f"inline; filename*=UTF-8''{_quote(filename)}",
+            **CORS,
+        },
+    )
+    if response is None:
+        raise Http404
+    return response
+
+
+def rendition_response(request, rendition, *, headers: dict, on_close=None):
+    """A rendition from local storage with HEAD and byte ranges; None when its file is missing."""
+    storage, name = rendition.file.storage, rendition.file.name
+    if not storage.exists(name):
+        return None
     return ranged_file_response(
         request,
         lambda: storage.open(name, "rb"),
@@ -164,11 +180,8 @@ def episode_audio(request, episode_id, ext):
         content_type=rendition.mime_type,
         etag=f'"{rendition.sha256[:32]}"',
         last_modified=rendition.created_at.timestamp(),
-        headers={
-            "Cache-Control": "public, max-age=86400",
-            "Content-Disposition": f"inline; filename*=UTF-8''{_quote(filename)}",
-            **CORS,
-        },
+        on_close=on_close,
+        headers=headers,
     )
 
 

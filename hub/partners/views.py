@@ -13,10 +13,11 @@ from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from hub.core.views import ranged_file_response
 from hub.feeds import cache as feed_cache
 from hub.feeds.data import gather_partner, partner_episodes, show_base_url, uses_local_storage
 from hub.feeds.podcast import render_podcast
+from hub.feeds.views import rendition_response
+from hub.ops.storage import presigned_url
 
 from .access import authenticate, not_found
 from .models import DeliveryFormat, PullReceipt
@@ -76,34 +77,6 @@ def _rendition_for(episode, partner, ext):
     return None
 
 
-def _signed_url(field_file, filename: str) -> str:
-    """A URL of the bucket that stops working after SIGNED_URL_SECONDS.
-
-    Signed even where the storage's own URLs are plain (the public bucket, behind a CDN): what a
-    partner is handed must not be a permanent address of an embargoed broadcast file.
-    """
-    storage = field_file.storage
-    bucket = getattr(storage, "bucket", None)
-    if bucket is not None and hasattr(storage, "_normalize_name"):  # django-storages' S3 backends
-        from storages.utils import clean_name
-
-        from hub.ops.storage import content_disposition
-
-        return bucket.meta.client.generate_presigned_url(
-            "get_object",
-            Params={
-                "Bucket": bucket.name,
-                "Key": storage._normalize_name(clean_name(field_file.name)),
-                "ResponseContentDisposition": content_disposition(filename),
-            },
-            ExpiresIn=SIGNED_URL_SECONDS,
-        )
-    try:
-        return storage.url(field_file.name, expire=SIGNED_URL_SECONDS)
-    except TypeError:  # a storage without expiring URLs
-        return field_file.url
-
-
 @require_safe
 def partner_download(request, token, episode_id, ext):
     feed_token, refusal = authenticate(request, token)
@@ -133,15 +106,15 @@ def partner_download(request, token, episode_id, ext):
     field_file = rendition.file
     filename = f"{episode.slug}{rendition.extension}"
     if not uses_local_storage(field_file):
-        response = HttpResponseRedirect(_signed_url(field_file, filename))
+        signed = presigned_url(
+            field_file.name, storage=field_file.storage, seconds=SIGNED_URL_SECONDS, download_name=filename
+        )
+        response = HttpResponseRedirect(signed)
         if request.method == "GET":
             PullReceipt.objects.create(status_code=302, bytes_sent=None, **receipt_fields)
         response["Cache-Control"] = "no-store"
         return response
 
-    storage, name = field_file.storage, field_file.name
-    if not storage.exists(name):
-        return not_found()
     receipt_id = []
 
     def finished(status, sent):
@@ -150,13 +123,9 @@ def partner_download(request, token, episode_id, ext):
         except Exception:  # the response is already sent; never let bookkeeping raise there
             logger.exception("Could not complete pull receipt %s", receipt_id)
 
-    response = ranged_file_response(
+    response = rendition_response(
         request,
-        lambda: storage.open(name, "rb"),
-        size=storage.size(name),
-        content_type=rendition.mime_type,
-        etag=f'"{rendition.sha256[:32]}"',
-        last_modified=rendition.created_at.timestamp(),
+        rendition,
         on_close=finished,
         headers={
             "Cache-Control": "private, no-store",
@@ -164,6 +133,8 @@ def partner_download(request, token, episode_id, ext):
             **PRIVATE_HEADERS,
         },
     )
+    if response is None:
+        return not_found()
     if request.method == "GET" and response.status_code in (200, 206):
         receipt = PullReceipt.objects.create(status_code=response.status_code, bytes_sent=0, **receipt_fields)
         receipt_id.append(receipt.pk)
