@@ -198,6 +198,7 @@ build_root() {
     tail -n 40 "$WORK/debootstrap.log" >&2
     die "debootstrap failed (log above)"
   fi
+  log "debootstrap done ($(elapsed))"
   cat >"$ROOT/etc/apt/sources.list" <<EOF
 deb $MIRROR $SUITE main
 deb $MIRROR $SUITE-updates main
@@ -248,8 +249,13 @@ bring_in() {  # bring_in PATH: a file is copied, a folder bound read-only, at th
   [ -e "$path" ] || return 0
   if [ -d "$path" ]; then
     if [ -d "$target" ]; then
-      # A folder the root has too (/etc/ssl/certs): add what it lacks, the root's own files stay.
-      mountpoint -q "$target" || cp -rL --no-clobber "$path/." "$target/" 2>/dev/null || true
+      # A folder the root has too (/etc/ssl/certs): add the files it lacks (not its subfolders);
+      # the root's own files stay.
+      mountpoint -q "$target" && return 0
+      find "$path" -mindepth 1 -maxdepth 1 \( -type f -o -type l \) -print0 |
+        while IFS= read -r -d '' entry; do
+          [ -e "$target/${entry##*/}" ] || [ ! -f "$entry" ] || cp -L "$entry" "$target/"
+        done
     else
       # The outermost folder the root lacks is bound, so that an index's relative links to its
       # files (file:///srv/index/simple -> ../files) still resolve.
@@ -272,9 +278,13 @@ bring_in() {  # bring_in PATH: a file is copied, a folder bound read-only, at th
   log "brought in $path"
 }
 
-paths_named() {  # absolute paths and file:// URLs named in the settings' values
-  grep -oE '(file://)?/[^ ="'"'"',;:]+' | sed 's|^file://||' | sort -u
+paths_named() {  # absolute paths and file:// URLs in the values read from standard input
+  grep -oE '(file://)?/[^ ="'"'"',;:]+' | sed 's|^file://||' | grep -v '^//' | sort -u
 }
+
+# Only the settings of certificates and package indexes name paths to bring in (not, say, npm's
+# nodedir=/usr).
+PATH_SETTING='(cert|ca|cafile|ca_bundle|ca_certs|cert_file|cert_dir|cainfo|find[-_]links|index[-_]url|constraint)'
 
 mount -t proc proc "$ROOT/proc"
 mount --rbind /sys "$ROOT/sys" && mount --make-rslave "$ROOT/sys"
@@ -285,8 +295,12 @@ for file in "${SETTING_FILES[@]}"; do bring_in "$file"; done
 while read -r path; do
   [ -n "$path" ] && bring_in "$path"
 done < <({
-  for entry in "${PASS_ENV[@]}"; do printf '%s\n' "${entry#*=}"; done
-  for file in "${SETTING_FILES[@]}"; do grep -vE '^\s*[#;]' "$file" | sed -n 's/^[^=]*=//p'; done
+  for entry in "${PASS_ENV[@]}"; do
+    grep -qiE "^[a-z_]*${PATH_SETTING}=" <<<"$entry" && printf '%s\n' "${entry#*=}"
+  done
+  for file in "${SETTING_FILES[@]}"; do
+    grep -iE "^\s*([a-z-]*-)?${PATH_SETTING}\s*=" "$file" | sed 's/^[^=]*=//'
+  done
 } | paths_named)
 
 # --- the commit under test --------------------------------------------------------------------
@@ -299,5 +313,7 @@ chroot "$ROOT" env -i \
   PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 TERM=dumb \
   CI="${CI:-}" HUB_FRESH_PYTEST_ARGS="${HUB_FRESH_PYTEST_ARGS:-}" HUB_FRESH_REPEAT="${HUB_FRESH_REPEAT:-1}" \
   "${PASS_ENV[@]}" \
-  bash "$INSIDE_DIR/.ci/fresh-debian.sh" --inside
+  bash "$INSIDE_DIR/.ci/fresh-debian.sh" --inside &
+# In the background, so that a signal reaches this script (and its clean-up) at once.
+wait $!
 log "passed in $(elapsed)"
