@@ -72,9 +72,15 @@ check_run() {
   log "scripts/run $port (installs what is missing, then starts the hub)"
   setsid scripts/run "$port" >"$log" 2>&1 </dev/null &
   pid=$!
-  local base="http://127.0.0.1:$port" up=""
-  # The first start installs the system packages, the virtualenv and the npm packages.
+  local base="http://127.0.0.1:$port" up="" shown=0 steps
+  # The first start installs the system packages, the virtualenv and the npm packages. Each of
+  # scripts/run's steps ("==> ...") is shown with the time it started.
   for _ in $(seq 1 1800); do
+    steps="$(grep -a '==> ' "$log" | sed 's/\x1b\[[0-9;]*m//g')"
+    if [ -n "$steps" ] && [ "$(wc -l <<<"$steps")" -gt "$shown" ]; then
+      tail -n +"$((shown + 1))" <<<"$steps" | while IFS= read -r step; do log "[$(elapsed)] scripts/run: ${step#*==> }"; done
+      shown="$(wc -l <<<"$steps")"
+    fi
     if curl -s -o /dev/null --max-time 5 "$base/healthz"; then up=1; break; fi
     kill -0 "$pid" 2>/dev/null || break
     sleep 1
@@ -113,7 +119,7 @@ check_run() {
 run_tests() {  # run_tests LABEL PYTEST-ARGS...: HUB_FRESH_REPEAT rounds, stop at the first failure
   local label="$1" round rounds="${HUB_FRESH_REPEAT:-1}"; shift
   for round in $(seq 1 "$rounds"); do
-    log "tests: $label (round $round of $rounds)"
+    log "[$(elapsed)] tests: $label (round $round of $rounds)"
     HUB_TEST_SQLITE=1 scripts/test "$@" || { log "tests failed: $label (round $round)"; return 1; }
   done
 }
@@ -129,8 +135,8 @@ inside() {
     read -r -a args <<<"$HUB_FRESH_PYTEST_ARGS"
     run_tests "${HUB_FRESH_PYTEST_ARGS}" "${args[@]}" || status=1
   else
-    run_tests "pipeline" tests/media_pipeline || status=1
-    run_tests "embedded default" -m "worker or embedded" || status=1
+    run_tests "pipeline" tests/media_pipeline --durations=5 || status=1
+    run_tests "embedded default" -m "worker or embedded" --durations=5 || status=1
   fi
   log "inside done in $(elapsed): $([ "$status" -eq 0 ] && echo passed || echo FAILED)"
   return "$status"
@@ -219,6 +225,8 @@ deb $MIRROR $SUITE-updates main
 deb $SECURITY_MIRROR $SUITE-security main
 EOF
   printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$ROOT/etc/hosts"
+  # dpkg without fsync, as in Debian's container images: the root is thrown away after the run.
+  echo force-unsafe-io >"$ROOT/etc/dpkg/dpkg.cfg.d/unsafe-io"
   [ -n "$APT_PROXY" ] && printf 'Acquire::http::Proxy "%s";\n' "$APT_PROXY" >"$ROOT/etc/apt/apt.conf.d/01proxy"
   cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf"
   chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin http_proxy="${http_proxy:-}" apt-get update -qq \
