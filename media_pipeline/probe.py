@@ -28,6 +28,10 @@ _REFUSED_KINDS = {
     "concat": "a list of other files (ffconcat)",
     "image2": "an image sequence",
     "sdp": "a network stream description (SDP)",
+    "rtsp": "a network stream description (RTSP)",
+    "srt": "a subtitle file",
+    "ass": "a subtitle file",
+    "webvtt": "a subtitle file",
     "tty": "a text file",
 }
 
@@ -92,6 +96,38 @@ def _float(value: Any) -> float | None:
     return number if number == number and number not in (float("inf"), float("-inf")) else None
 
 
+_TEXT_TRICKS = (
+    (b"#EXTM3U", "hls"),
+    (b"ffconcat version", "concat"),
+    (b"v=0", "sdp"),
+)
+
+
+def sniff_refused_kind(head: bytes) -> str | None:
+    """The refused demuxer a file's first bytes announce (an M3U playlist, an ffconcat list, SDP).
+
+    ffmpeg 7 stops detecting an HLS playlist whose name does not end in .m3u8, so the probe's
+    error alone would call a renamed playlist "damaged"; its first line says what it is.
+    """
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    for magic, demuxer in _TEXT_TRICKS:
+        if text.startswith(magic):
+            return demuxer
+    if text.startswith(b"file ") or text.startswith(b"file\t"):
+        return "concat"
+    return None
+
+
+def _refused(demuxer: str) -> tuple[Reason, str]:
+    if demuxer.endswith("_pipe") or demuxer in {"gif", "apng", "webp"}:
+        return Reason.NOT_AUDIO, f"The file is an image ({demuxer.removesuffix('_pipe')}), not an audio file."
+    kind = _REFUSED_KINDS.get(demuxer, f"a {demuxer} file")
+    return Reason.UNSUPPORTED_FORMAT, (
+        f"The file is {kind}, not an audio or video file. Playlists, file lists and other files that "
+        "point to further files are not accepted: upload the recording itself."
+    )
+
+
 def classify_probe_failure(stderr: str) -> tuple[Reason, str]:
     """Map the stderr of a failed ffprobe run to a rejection reason.
 
@@ -101,14 +137,7 @@ def classify_probe_failure(stderr: str) -> tuple[Reason, str]:
     """
     refused = _NOT_ON_WHITELIST.search(stderr)
     if refused:
-        demuxer = refused["demuxer"].split(",")[0]
-        if demuxer.endswith("_pipe") or demuxer in {"gif", "apng", "webp"}:
-            return Reason.NOT_AUDIO, f"The file is an image ({demuxer.removesuffix('_pipe')}), not an audio file."
-        kind = _REFUSED_KINDS.get(demuxer, f"a {demuxer} file")
-        return Reason.UNSUPPORTED_FORMAT, (
-            f"The file is {kind}, not an audio or video file. Playlists, file lists and other files that "
-            "point to further files are not accepted: upload the recording itself."
-        )
+        return _refused(refused["demuxer"].split(",")[0])
     demuxer_complaints = [line for line in stderr.splitlines() if re.match(r"^\[[^\]]+ @ 0x[0-9a-f]+\]", line)]
     if demuxer_complaints:
         return Reason.CORRUPT, "The file looks like a media file but is damaged or incomplete."
@@ -287,7 +316,9 @@ def probe(path: str | os.PathLike[str], *, max_duration: float | None = DEFAULT_
     )
     payload = done.stdout.decode("utf-8", "replace")
     if done.returncode != 0:
-        reason, message = classify_probe_failure(done.stderr)
+        with open(file, "rb") as handle:
+            trick = sniff_refused_kind(handle.read(256))
+        reason, message = _refused(trick) if trick else classify_probe_failure(done.stderr)
         raise UnsupportedMedia(reason, message, path=file, stderr_tail=done.stderr_tail)
     info = parse_ffprobe(payload, path=str(file), size_bytes=size, stderr=done.stderr)
     _check_wav_header(info)
