@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from hub.access import views as access_views
 from hub.core import embeds as core_embeds
 from hub.core import partner_views
 from hub.core import sitemap as core_sitemap
@@ -22,6 +23,7 @@ urlpatterns = [
     path("", include("hub.feeds.urls")),
     path("", include("hub.consent.urls")),
     path("media/<path:path>", core_views.serve_media, name="media"),
+    path("audio/<int:asset_id>/<slug:preset>.<str:ext>", access_views.audio_file, name="audio-file"),
     path("sitemap.xml", core_sitemap.sitemap, name="sitemap"),
     path("robots.txt", core_sitemap.robots_txt, name="robots-txt"),
     path("embed/episode/<int:episode_id>/", core_embeds.embed_episode, name="embed-episode"),
