@@ -256,3 +256,6 @@ class TakedownReport(models.Model):
             )
             or "-"
         )
+
+
+from .workflow import OrganisationApprovalTask  # noqa: E402, F401 - the review task model lives beside its rules

@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "hub.consent.users_app.HubUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
