@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -8,7 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from hub.access import views as access_views
 from hub.core import embeds as core_embeds
-from hub.core import partner_views
+from hub.core import partner_views, site_files
 from hub.core import sitemap as core_sitemap
 from hub.core import views as core_views
 from hub.feeds.urls import i18n_urlpatterns as feed_i18n_urlpatterns
@@ -29,6 +28,8 @@ urlpatterns = [
     path("embed/episode/<int:episode_id>/", core_embeds.embed_episode, name="embed-episode"),
     path("oembed/", core_embeds.oembed, name="oembed"),
     path("healthz", ops_views.healthz, name="healthz"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page links; the file is a static one.
+    path("favicon.ico", site_files.favicon, name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -39,8 +40,3 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns = static(settings.STATIC_URL, document_root=settings.STATIC_ROOT) + urlpatterns
