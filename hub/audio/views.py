@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .models import AudioAsset, AudioStatus
+from .templatetags.hub_audio_tags import hms
 
 
 @require_POST
@@ -22,7 +23,9 @@ def reprocess(request, pk):
 def status(request):
     """Status and progress of the assets named in ?id=, for the admin listing's live progress bars."""
     ids = [int(value) for value in request.GET.getlist("id") if value.isdigit()][:200]
-    rows = AudioAsset.objects.filter(pk__in=ids).values("pk", "status", "progress", "stage", "error_message")
+    rows = AudioAsset.objects.filter(pk__in=ids).values(
+        "pk", "status", "progress", "stage", "error_message", "duration_seconds"
+    )
     return JsonResponse(
         {
             str(row["pk"]): {
@@ -31,6 +34,7 @@ def status(request):
                 "progress": row["progress"],
                 "stage": row["stage"],
                 "error": row["error_message"],
+                "duration": hms(row["duration_seconds"]),
             }
             for row in rows
         }
