@@ -7,6 +7,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from hub.core import embeds as core_embeds
+from hub.core.account import HubAccountView
+from hub.core.account import admin_view as decorate_admin_view
 from hub.core import partner_views
 from hub.core import sitemap as core_sitemap
 from hub.core import views as core_views
@@ -16,6 +18,8 @@ from hub.search import views as search_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # The account page with optional names (hub.core.account), ahead of Wagtail's own.
+    path("admin/account/", decorate_admin_view(HubAccountView.as_view())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

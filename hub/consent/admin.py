@@ -11,9 +11,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.models import InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.views.generic.models import InspectView
 from wagtail.models import ModelLogEntry
 from wagtail.permissions import register_permission_policy
 
@@ -83,7 +83,10 @@ def actions_html(report: TakedownReport):
         if action.get("partners"):
             extra.append(_("partners told to delete it: %(names)s") % {"names": ", ".join(action["partners"])})
         rows.append((action.get("title", ""), action.get("locale", ""), done, "; ".join(extra)))
-    return format_html_join("", "<p>{} [{}]: {}{}</p>", ((t, loc, d, f" · {x}" if x else "") for t, loc, d, x in rows)) or "-"
+    return (
+        format_html_join("", "<p>{} [{}]: {}{}</p>", ((t, loc, d, f" · {x}" if x else "") for t, loc, d, x in rows))
+        or "-"
+    )
 
 
 class ReasonColumn(Column):

@@ -23,7 +23,6 @@ from wagtail.snippets.views.chooser import (
 from wagtail.snippets.views.snippets import CreateView, IndexView
 
 from .describe import describe, name_for, scope_labels, summarise, validity
-from .models import ConsentRecord
 
 
 def _summary(instance):

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from wagtail.models import Page
 
 from .models import VIEW_PRIVATE, ConsentLinkedPage, ConsentRecord, Scope
@@ -59,16 +58,14 @@ def _partners_by_page(page_ids) -> dict[int, list]:
         owner[pk] = ("show", path[: -Page.steplen]) if model == "episodepage" else ("page", pk)
     show_paths = {value for kind, value in owner.values() if kind == "show"}
     show_ids = dict(Page.objects.filter(path__in=show_paths).values_list("path", "pk"))
-    owner_ids = {
-        pk: (show_ids.get(value) if kind == "show" else value) for pk, (kind, value) in owner.items()
-    }
+    owner_ids = {pk: (show_ids.get(value) if kind == "show" else value) for pk, (kind, value) in owner.items()}
     by_owner: dict[int, list] = defaultdict(list)
     for model in [m for m in apps.get_models() if issubclass(m, Page)]:
-        try:
-            relation = model._meta.get_field("partners")
-        except Exception:  # noqa: BLE001 - a page type without partners
-            continue
-        if relation.related_model is not PartnerOrganisation or model._meta.abstract:
+        relation = next(
+            (f for f in model._meta.get_fields() if f.name == "partners" and f.many_to_many and not f.auto_created),
+            None,
+        )
+        if relation is None or relation.related_model is not PartnerOrganisation or model._meta.abstract:
             continue
         through = relation.remote_field.through
         page_column = f"{relation.m2m_field_name()}_id"
@@ -134,7 +131,12 @@ def validity(record: ConsentRecord) -> str:
 
 def name_for(record: ConsentRecord, user=None) -> str:
     """The public name, with the legal name for those allowed to see it."""
-    if record.legal_name and user is not None and user.has_perm(VIEW_PRIVATE) and record.legal_name != record.public_name:
+    if (
+        record.legal_name
+        and user is not None
+        and user.has_perm(VIEW_PRIVATE)
+        and record.legal_name != record.public_name
+    ):
         return f"{record.public_name} ({record.legal_name})"
     return record.public_name
 
@@ -147,7 +149,5 @@ def describe(record: ConsentRecord, summary: RecordSummary | None, user=None) ->
     if summary is not None:
         if summary.organisations:
             parts.append(", ".join(summary.organisations))
-        parts.append(
-            ngettext("%(count)d page", "%(count)d pages", summary.page_count) % {"count": summary.page_count}
-        )
+        parts.append(ngettext("%(count)d page", "%(count)d pages", summary.page_count) % {"count": summary.page_count})
     return " · ".join(parts)

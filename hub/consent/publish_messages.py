@@ -48,7 +48,9 @@ def submitted_problems(request, page_class) -> tuple[list[str], bool]:
 def _check(request, page_class) -> None:
     if request.method != "POST":
         return
-    action = "publish" if request.POST.get("action-publish") else "submit" if request.POST.get("action-submit") else None
+    action = (
+        "publish" if request.POST.get("action-publish") else "submit" if request.POST.get("action-submit") else None
+    )
     if action is None:
         return
     problems, consent = submitted_problems(request, page_class)

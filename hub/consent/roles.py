@@ -112,6 +112,9 @@ def setup_roles() -> dict[str, Group]:
         workflow.workflow_tasks.create(task=task, sort_order=0)
     for page in [*StoryIndexPage.objects.all(), *RadioIndexPage.objects.all()]:
         WorkflowPage.objects.update_or_create(page=Page.objects.get(pk=page.pk), defaults={"workflow": workflow})
+    from .editor_permissions import grant_media_permissions
+
+    grant_media_permissions(groups)
     return groups
 
 

@@ -74,12 +74,12 @@ class ConsentChooserInput(forms.Widget):
         js_context = JSContext()
         context["chooser_definition"] = js_context.pack(self._chooser_widget())
         context["definition_id"] = f"{attrs.get('id', 'id_' + name)}-CHOOSER"
-        if self.page is not None and self.page.pk and self.user is not None:
-            if self.user.has_perm("consent.add_consentrecord"):
-                from .publish_messages import consent_create_url
+        page, user = self.page, self.user
+        if page is not None and page.pk and user is not None and user.has_perm("consent.add_consentrecord"):
+            from .publish_messages import consent_create_url
 
-                edit_url = reverse("wagtailadmin_pages:edit", args=[self.page.pk])
-                context["create_url"] = consent_create_url(self.page, edit_url)
+            edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+            context["create_url"] = consent_create_url(page, edit_url)
         return context
 
     @property
