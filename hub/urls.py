@@ -7,11 +7,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from hub.core import embeds as core_embeds
-from hub.core.account import HubAccountView
-from hub.core.account import admin_view as decorate_admin_view
 from hub.core import partner_views
 from hub.core import sitemap as core_sitemap
 from hub.core import views as core_views
+from hub.core.account import HubAccountView
+from hub.core.account import admin_view as decorate_admin_view
 from hub.feeds.urls import i18n_urlpatterns as feed_i18n_urlpatterns
 from hub.ops import views as ops_views
 from hub.search import views as search_views
