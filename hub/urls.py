@@ -10,12 +10,16 @@ from hub.core import embeds as core_embeds
 from hub.core import partner_views, site_files
 from hub.core import sitemap as core_sitemap
 from hub.core import views as core_views
+from hub.core.account import HubAccountView
+from hub.core.account import admin_view as decorate_admin_view
 from hub.feeds.urls import i18n_urlpatterns as feed_i18n_urlpatterns
 from hub.ops import views as ops_views
 from hub.search import views as search_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # The account page with optional names (hub.core.account), ahead of Wagtail's own.
+    path("admin/account/", decorate_admin_view(HubAccountView.as_view())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
