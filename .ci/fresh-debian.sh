@@ -49,6 +49,16 @@ free_port() {
   return 1
 }
 
+group_processes() {  # group_processes PGID: "pid command" of each process in the group (no ps here)
+  local dir stat fields
+  for dir in /proc/[0-9]*; do
+    stat="$(cat "$dir/stat" 2>/dev/null)" || continue
+    read -r -a fields <<<"${stat##*) }"  # state ppid pgrp ...
+    [ "${fields[2]}" = "$1" ] && echo "${dir#/proc/} $(tr '\0' ' ' <"$dir/cmdline")"
+  done
+  return 0
+}
+
 fetch() {  # fetch URL WHAT: the page must answer 200 (redirects followed)
   local code
   code="$(curl -sS -L -o /tmp/fresh-page -w '%{http_code}' --max-time 60 "$1")" || code="none"
@@ -76,7 +86,7 @@ check_run() {
     return 1
   fi
   local feed
-  feed="$(grep -o 'Feed \[en\]: *http[^ ]*' "$log" | head -1 | sed 's/.*: *//')"
+  feed="$(grep -o 'Feed \[en\]: *http[^ ]*' "$log" | head -1 | grep -o 'http[^ ]*')"
   fetch "$base/" "the home page" || status=1
   fetch "$base/admin/login/" "the admin login" || status=1
   if [ -n "$feed" ]; then
@@ -85,11 +95,14 @@ check_run() {
   else
     log "scripts/run printed no show feed"; status=1
   fi
-  log "stopping scripts/run"
-  kill -TERM -- "-$pid" 2>/dev/null || true
+  # Ctrl+C in a terminal: SIGINT to the whole process group. scripts/run must then stop its task
+  # worker (started in the background, where SIGINT is ignored) itself.
+  log "stopping scripts/run (SIGINT, as Ctrl+C)"
+  kill -INT -- "-$pid" 2>/dev/null || true
   for _ in $(seq 1 60); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.5; done
   if kill -0 -- "-$pid" 2>/dev/null; then
-    log "scripts/run did not stop within 30 s of SIGTERM"; status=1
+    log "scripts/run left processes running 30 s after Ctrl+C:"; group_processes "$pid" >&2
+    status=1
     kill -KILL -- "-$pid" 2>/dev/null || true
   fi
   wait "$pid" 2>/dev/null || true
@@ -180,6 +193,7 @@ cleanup() {
   else
     rm -rf --one-file-system "$WORK"
   fi
+  [ "$status" -eq 0 ] || log "FAILED (exit $status) after $(elapsed)"
   exit "$status"
 }
 trap cleanup EXIT
