@@ -10,7 +10,6 @@ import secrets
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -32,7 +31,9 @@ def evidence_upload_to(instance, filename):
 
 def private_storage():
     """Storage for consent evidence (the "private" alias): never at a public URL."""
-    return storages["private"]
+    from hub.ops.storage import private_storage as private
+
+    return private()
 
 
 class Scope(models.TextChoices):
