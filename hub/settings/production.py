@@ -125,7 +125,18 @@ else:
 
 # --- Storage: local disk by default, S3-compatible object storage when a bucket is named.
 HUB_PRIVATE_URL_SECONDS = env_int("HUB_PRIVATE_URL_SECONDS", 300)
+HUB_AUDIO_URL_SECONDS = env_int("HUB_AUDIO_URL_SECONDS", 900)
+# At start, prove that an unsigned request for an object of the private bucket is refused.
+HUB_VERIFY_PRIVATE_STORAGE = env_bool("HUB_VERIFY_PRIVATE_STORAGE", True)
 if bucket := os.environ.get("HUB_S3_BUCKET"):
+    private_bucket = os.environ.get("HUB_S3_PRIVATE_BUCKET", "").strip()
+    if not private_bucket or private_bucket == bucket:
+        raise ImproperlyConfigured(
+            "HUB_S3_PRIVATE_BUCKET must name a second bucket, without any public access, for audio sources, "
+            "unreleased and broadcast audio and consent evidence. "
+            + ("It is not set." if not private_bucket else f"It is the public bucket {bucket!r}.")
+            + " Apply deploy/s3-public-read-policy.json to the public bucket only (see docs/security.md)."
+        )
     from botocore.config import Config as _BotoConfig
 
     s3_options = {
@@ -146,8 +157,9 @@ if bucket := os.environ.get("HUB_S3_BUCKET"):
         ),
     }
     STORAGES = {
-        # Public: uploads, renditions, peaks, transcripts, chapters, images. Reading is granted by
-        # the bucket policy (deploy/s3-public-read-policy.json), URLs are plain and stable.
+        # Public: images, documents and published chapters/transcripts. The bucket policy
+        # (deploy/s3-public-read-policy.json) grants reading of images/ and episodes/ only;
+        # documents are handed out by the hub's document view after the policy check.
         "default": {
             "BACKEND": "hub.ops.s3.MediaS3Storage",
             "OPTIONS": {
@@ -158,12 +170,13 @@ if bucket := os.environ.get("HUB_S3_BUCKET"):
                 "object_parameters": {"CacheControl": os.environ.get("HUB_S3_CACHE_CONTROL", "public, max-age=604800")},
             },
         },
-        # Private: consent evidence, only through short-lived signed URLs (hub.ops.storage.signed_url).
+        # Private: audio and consent evidence, only through short-lived signed URLs handed out
+        # after the policy check (hub.access.delivery, hub.ops.storage.signed_url).
         "private": {
             "BACKEND": "hub.ops.s3.MediaS3Storage",
             "OPTIONS": {
                 **s3_options,
-                "bucket_name": os.environ.get("HUB_S3_PRIVATE_BUCKET", bucket),
+                "bucket_name": private_bucket,
                 "location": os.environ.get("HUB_S3_PRIVATE_PREFIX", "private"),
                 "custom_domain": None,
                 "querystring_auth": True,
@@ -176,6 +189,7 @@ if bucket := os.environ.get("HUB_S3_BUCKET"):
 else:
     if media_root := os.environ.get("HUB_MEDIA_ROOT"):
         MEDIA_ROOT = media_root
+    HUB_ACCEL_REDIRECT_LOCATION = os.environ.get("HUB_ACCEL_REDIRECT_LOCATION", "")
     if private_root := os.environ.get("HUB_PRIVATE_ROOT"):
         STORAGES = {
             **STORAGES,
