@@ -103,6 +103,9 @@ def post_request(worker, req, environ, resp):
     resident = _resident_mb()
     if resident > MAX_MEMORY_MB:
         worker.log.warning(
-            "Worker %s uses %.0f MB (limit %.0f MB); restarting it after this request.", worker.pid, resident, MAX_MEMORY_MB
+            "Worker %s uses %.0f MB (limit %.0f MB); restarting it after this request.",
+            worker.pid,
+            resident,
+            MAX_MEMORY_MB,
         )
         worker.alive = False
