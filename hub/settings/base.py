@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hub.ops.middleware.DatabaseOutageMiddleware",  # 503 + Retry-After, not 500, when the database is away
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hub.feeds.middleware.FeedCacheMiddleware",  # cached public feeds and their 304s, before the rest
@@ -210,8 +211,12 @@ LOGGING = {
 # --- Audio pipeline ------------------------------------------------------------------
 HUB_AUDIO_MAX_UPLOAD_BYTES = int(os.environ.get("HUB_AUDIO_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
 HUB_AUDIO_MAX_DURATION_SECONDS = float(os.environ.get("HUB_AUDIO_MAX_DURATION_SECONDS", str(6 * 3600)))
-# A processing run whose worker has given no sign of life for this long is presumed dead.
-HUB_AUDIO_STALE_SECONDS = int(os.environ.get("HUB_AUDIO_STALE_SECONDS", "600"))
+# A processing run whose worker has given no sign of life for this long is presumed dead. A run
+# writes its heartbeat every HUB_AUDIO_HEARTBEAT_SECONDS from a thread of its own, whatever the
+# pipeline is doing, so a live run never looks dead; the workers' sweep (hub.audio.tasks.
+# requeue_stale) queues a dead one again.
+HUB_AUDIO_HEARTBEAT_SECONDS = int(os.environ.get("HUB_AUDIO_HEARTBEAT_SECONDS", "10"))
+HUB_AUDIO_STALE_SECONDS = int(os.environ.get("HUB_AUDIO_STALE_SECONDS", "45"))
 HUB_AUDIO_TEMP_DIR = os.environ.get("HUB_AUDIO_TEMP_DIR") or None
 
 # --- Feeds and partner feeds (hub/feeds, hub/partners) --------------------------------

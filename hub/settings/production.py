@@ -102,7 +102,8 @@ if task_backend == "rq":
     task_timeout = env_int("HUB_TASK_TIMEOUT", 600)
     RQ_QUEUES = {name: {"URL": redis_url, "DEFAULT_TIMEOUT": task_timeout} for name in ("default", "audio")}
     # Workers run django-tasks' Task objects through this job class; `rqworker` picks it up from here.
-    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+    # HubWorker: re-registers after a Redis restart, keeps its scheduler alive, requeues dead audio runs.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "hub.ops.jobs.HubWorker"}
     RQ_SHOW_ADMIN_LINK = False
     TASKS = {
         "default": {
