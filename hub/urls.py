@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -6,8 +5,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from hub.access import views as access_views
 from hub.core import embeds as core_embeds
-from hub.core import partner_views
+from hub.core import partner_views, site_files
 from hub.core import sitemap as core_sitemap
 from hub.core import views as core_views
 from hub.core.account import HubAccountView
@@ -26,11 +26,14 @@ urlpatterns = [
     path("", include("hub.feeds.urls")),
     path("", include("hub.consent.urls")),
     path("media/<path:path>", core_views.serve_media, name="media"),
+    path("audio/<int:asset_id>/<slug:preset>.<str:ext>", access_views.audio_file, name="audio-file"),
     path("sitemap.xml", core_sitemap.sitemap, name="sitemap"),
     path("robots.txt", core_sitemap.robots_txt, name="robots-txt"),
     path("embed/episode/<int:episode_id>/", core_embeds.embed_episode, name="embed-episode"),
     path("oembed/", core_embeds.oembed, name="oembed"),
     path("healthz", ops_views.healthz, name="healthz"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page links; the file is a static one.
+    path("favicon.ico", site_files.favicon, name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -41,8 +44,3 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns = static(settings.STATIC_URL, document_root=settings.STATIC_ROOT) + urlpatterns

@@ -19,13 +19,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
 import media_pipeline
+from hub.ops.storage import private_storage
 from media_pipeline import PipelineError, TagMetadata, UnsupportedMedia
 
 from .models import AudioAsset, AudioStatus, Rendition
@@ -137,7 +137,7 @@ class _Progress:
 
 def _store(path: Path, name: str) -> str:
     with path.open("rb") as handle:
-        return default_storage.save(name, File(handle, name=path.name))
+        return private_storage().save(name, File(handle, name=path.name))
 
 
 def _fail(asset_id: int, message: str) -> None:
@@ -261,6 +261,6 @@ def _probe_dict(info) -> dict:
 def _delete_files(names: list[str]) -> None:
     for name in names:
         try:
-            default_storage.delete(name)
+            private_storage().delete(name)
         except OSError:
             logger.exception("Could not delete %s", name)

@@ -4,9 +4,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from hub.consent.roles import AudioAssetPermissionPolicy, assets_in_scope
 
 from . import views
 from .models import AudioAsset
@@ -17,6 +20,15 @@ from .templatetags.hub_audio_tags import hms
 class StatusColumn(Column):
     def get_value(self, instance):
         return progress_bar(instance.status, instance.progress, instance.pk)
+
+
+# Edit, inspect, delete and the listing reach only the assets of the user's organisation.
+register_permission_policy(AudioAsset, AudioAssetPermissionPolicy(AudioAsset), exact_class=True)
+
+
+class ScopedChooseMixin:
+    def get_object_list(self):
+        return assets_in_scope(self.request.user, super().get_object_list())
 
 
 class DurationColumn(Column):
@@ -38,13 +50,13 @@ def _chooser_columns(view):
     ]
 
 
-class AudioChooseView(ChooseView):
+class AudioChooseView(ScopedChooseMixin, ChooseView):
     @property
     def columns(self):
         return _chooser_columns(self)
 
 
-class AudioChooseResultsView(ChooseResultsView):
+class AudioChooseResultsView(ScopedChooseMixin, ChooseResultsView):
     @property
     def columns(self):
         return _chooser_columns(self)
@@ -73,8 +85,10 @@ class AudioAssetViewSet(SnippetViewSet):
     list_filter = ["status"]
     search_fields = ["title", "original_filename"]
 
+    chooser_viewset_class = AudioChooserViewSet
+
     def get_queryset(self, request):
-        return AudioAsset.objects.all()
+        return assets_in_scope(request.user)
 
 
 register_snippet(AudioAssetViewSet)
@@ -85,6 +99,7 @@ def register_audio_urls():
     return [
         path("audio/<int:pk>/reprocess/", views.reprocess, name="hub_audio_reprocess"),
         path("audio/status/", views.status, name="hub_audio_status"),
+        path("audio/<int:pk>/renditions/<int:rendition_id>/", views.download, name="hub_audio_download"),
     ]
 
 

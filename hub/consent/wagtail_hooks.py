@@ -94,10 +94,15 @@ class ConsentPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context):
-        waiting = WorkflowState.objects.active().select_related("current_task_state__task").order_by("created_at")[:10]
+        from .roles import scoped_page_ids
+
+        waiting = WorkflowState.objects.active().select_related("current_task_state__task").order_by("created_at")
+        own = scoped_page_ids(self.user)
+        if own is not None:
+            waiting = waiting.filter(object_id__in=[str(pk) for pk in own])
         return {
             "expiring": ConsentRecord.objects.expiring_within(30).order_by("expires_on")[:20],
-            "waiting": [state for state in waiting if state.content_object is not None],
+            "waiting": [state for state in waiting[:10] if state.content_object is not None],
         }
 
 
@@ -106,27 +111,23 @@ def add_consent_panel(request, panels):
     panels.append(ConsentPanel(request.user))
 
 
-@hooks.register("before_edit_page")
-def only_own_organisation(request, page):
-    from django.contrib import messages
-    from django.shortcuts import redirect
+def _live_or_own(pages, request):
+    """Other organisations' drafts stay out of sight: live pages, and the user's own pages."""
+    from django.db.models import Q
 
-    from .roles import may_edit
+    from .roles import scoped_page_ids
 
-    if not may_edit(request.user, page):
-        messages.error(request, _("You can only edit pages of your own organisation."))
-        return redirect("wagtailadmin_explore", page.get_parent().pk)
-    return None
+    own = scoped_page_ids(request.user)
+    if own is None:
+        return pages
+    return pages.filter(Q(live=True) | Q(pk__in=own))
 
 
-@hooks.register("before_create_page")
-def only_own_shows(request, parent_page, page_class):
-    from django.contrib import messages
-    from django.shortcuts import redirect
+@hooks.register("construct_page_chooser_queryset")
+def scope_page_chooser(pages, request):
+    return _live_or_own(pages, request)
 
-    from .roles import may_add_child
 
-    if not may_add_child(request.user, parent_page):
-        messages.error(request, _("You can only add episodes to your own organisation's shows."))
-        return redirect("wagtailadmin_explore", parent_page.pk)
-    return None
+@hooks.register("construct_explorer_page_queryset")
+def scope_explorer(parent_page, pages, request):
+    return _live_or_own(pages, request)

@@ -95,6 +95,10 @@ def take_down_episode_files(sender, instance, **kwargs):
 def connect():
     from django.apps import apps
 
+    from hub.ops.cache import on_recovery
+
+    # Invalidations lost while the cache was down are made good once it answers again.
+    on_recovery(feed_cache.invalidate)
     for label in WATCHED:
         try:
             model = apps.get_model(label)

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "hub.demo",
     "hub.ops",
     "hub.consent",
+    "hub.access",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -33,7 +34,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "hub.consent.users_app.HubUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -155,13 +156,24 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Consent evidence: outside MEDIA_ROOT, no URL; served only through a permission-checked view.
+    # Audio sources, renditions and peaks, and consent evidence: outside MEDIA_ROOT, no URL. Served
+    # only by routes that ask hub.access.policy first (docs/security.md).
     "private": {
         "BACKEND": "hub.consent.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": VAR_DIR / "private"},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The only folders of the public storage anyone may read without asking the hub: image renditions
+# and the chapters/transcript files of published episodes. /media/ serves nothing else.
+HUB_PUBLIC_MEDIA_PREFIXES = ("images/", "episodes/")
+# Documents always go through Wagtail's serve view (collection privacy, hub.access.policy).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Lifetime of the signed URL a listener is redirected to on object storage (seconds).
+HUB_AUDIO_URL_SECONDS = int(os.environ.get("HUB_AUDIO_URL_SECONDS", "900"))
+# nginx's internal location of the private folder: files are then sent by nginx (X-Accel-Redirect)
+# after the hub's policy check. Empty: the hub sends them itself.
+HUB_ACCEL_REDIRECT_LOCATION = os.environ.get("HUB_ACCEL_REDIRECT_LOCATION", "")
 # Large uploads stream to disk rather than memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
