@@ -85,8 +85,6 @@ class AudioAssetViewSet(SnippetViewSet):
     list_filter = ["status"]
     search_fields = ["title", "original_filename"]
 
-    chooser_viewset_class = AudioChooserViewSet
-
     def get_queryset(self, request):
         return assets_in_scope(request.user)
 

@@ -20,6 +20,7 @@ class ConsentRecordViewSet(SnippetViewSet):
     add_to_admin_menu = True
     index_view_class = admin_views.ConsentIndexView
     add_view_class = admin_views.ConsentCreateView
+    create_template_name = "consent/create_for_page.html"
     chooser_viewset_class = admin_views.ConsentChooserViewSet
     list_display = [
         admin_views.NameTitleColumn(

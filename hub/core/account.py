@@ -50,8 +50,7 @@ class HubAccountView(AccountView):
         # Read the profile again: the language form saved its own copy.
         language = UserProfile.get_for_user(request.user).get_preferred_language()
         with override(language):
-            # Wagtail's own sentence, so Wagtail's catalogues translate it.
-            messages.success(request, _("Your account settings have been changed successfully!"))
+            messages.success(request, _("Your account settings are saved."))
         return redirect("wagtailadmin_account")
 
 
