@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from . import __version__
+from . import __version__, tools
 from .errors import InvalidRequest, LoudnessOutOfSpec, PipelineError, PresetError, ToolMissing, UnsupportedMedia
 from .loudness import measure_loudness
 from .pipeline import PipelineResult, process
@@ -118,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         problems = check_tools()
-        _print_json({"ok": not problems, "problems": problems})
+        tool_info = {"path": tools.ffmpeg(), "version": tools.ffmpeg_version(), "ffprobe": tools.ffprobe()}
+        _print_json({"ok": not problems, "problems": problems, "ffmpeg": tool_info})
         for problem in problems:
             print(f"problem: {problem}", file=sys.stderr)
         return EXIT_TOOLS if problems else 0

@@ -5,7 +5,8 @@ that moves the measured integrated loudness onto the preset's target (a linear g
 loudness range and the sound are untouched), resamples, stops sample peaks with ``alimiter``
 below the true-peak ceiling, and encodes. Each encoded stream goes through the ``tee`` muxer to
 two places: the staged output file, and a pipe into one meter process (ffmpeg again) that
-decodes every one of those bitstreams and meters each with its own ``ebur128@<preset>``. So the
+decodes every one of those bitstreams and meters each with its own ``ebur128``, whose readings
+come back on a pipe of their own (see ``loudness``). So the
 verification measures the decoded MP3/Opus (encoder overshoot included) rather than the signal
 before the encoder, costs no extra pass over the files, and runs on the other CPU core while the
 encoders work. A further branch of the first preset is piped as 16-bit mono PCM to
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from . import tools
 from .errors import TranscodeError
-from .loudness import LoudnessMeasurement, Meter, ebur128_filter, is_meter_line, to_measurement
+from .loudness import LoudnessMeasurement, Meter, MeterOutputMissing, meter_filter, missing_output, to_measurement
 from .peaks import PeaksInfo, PeaksWriter, peaks_filter
 from .presets import LoudnessTarget, Preset
 from .probe import ProbeInfo, probe
@@ -190,8 +191,7 @@ def build_render_argv(
         "pipe:1",
         "-stats_period",
         "0.25",
-        "-i",
-        tools.file_url(info.path),
+        *info.input_args(),
         "-filter_complex",
         build_filtergraph(info, branches, peaks_from=0 if peaks_fd is not None else None),
     ]
@@ -209,24 +209,24 @@ def build_render_argv(
     return argv
 
 
-def meter_argv(branches: Sequence[Branch], fds: Sequence[int]) -> list[str]:
+def meter_argv(branches: Sequence[Branch], fds: Sequence[int], reading_fds: Sequence[int]) -> list[str]:
     """One meter process for all branches: input N reads branch N's encoded stream from ``pipe:fd``.
 
-    Each input is decoded and metered by its own ``ebur128@<preset>`` into its own null output.
-    ffmpeg reads several inputs in threads and serves whichever has data, so a muxer that holds
-    back a few seconds of one stream (Ogg pages) does not stall the others. One process instead of
-    one per branch saves the ~55 MB every ffmpeg process costs in mapped libraries.
+    Each input is decoded and metered by its own ``ebur128`` into its own null output, and its
+    readings go to their own pipe (``reading_fds``). ffmpeg reads several inputs in threads and
+    serves whichever has data, so a muxer that holds back a few seconds of one stream (Ogg pages)
+    does not stall the others. One process instead of one per branch saves the ~55 MB every
+    ffmpeg process costs in mapped libraries.
     """
-    argv = [tools.ffmpeg(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info"]
+    argv = [tools.ffmpeg(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "warning"]
     for branch, fd in zip(branches, fds, strict=True):
         argv += ["-thread_queue_size", "64", "-probesize", "32", "-analyzeduration", "20000"]
         argv += ["-f", _pipe_format(branch.preset)]
         if branch.preset.is_pcm:
             argv += ["-ar", str(branch.preset.sample_rate), "-ac", str(branch.channels)]
         argv += ["-i", f"pipe:{fd}"]
-    for index, branch in enumerate(branches):
-        meter = ebur128_filter(frames=False, instance=branch.preset.name)
-        argv += ["-map", f"{index}:a:0", "-af", meter, "-f", "null", "-"]
+    for index, reading_fd in enumerate(reading_fds):
+        argv += ["-map", f"{index}:a:0", "-af", meter_filter(reading_fd), "-f", "null", "-"]
     return argv
 
 
@@ -286,9 +286,10 @@ def render(
         if samples_per_pixel
         else None
     )
-    meters = [Meter(instance=branch.preset.name) for branch in branches]
+    meters = [Meter() for _ in branches]
+    reading_pipes = [make_pipe() for _ in branches]
     progress = ProgressParser()
-    open_fds = {fd for pair in pipes for fd in pair} | set(peaks_pipe or ())
+    open_fds = {fd for pair in [*pipes, *reading_pipes] for fd in pair} | set(peaks_pipe or ())
     argv = build_render_argv(
         info,
         branches,
@@ -328,23 +329,21 @@ def render(
                 open_fds.discard(peaks_pipe[0])  # the pump owns and closes it from here on
                 sup.read_fd("peaks-pcm", peaks_pipe[0], writer.feed)
             read_ends = [read_end for read_end, _ in pipes]
-
-            def on_meter_stderr(line: str) -> None:
-                for meter in meters:
-                    meter.feed_line(line)
-
+            for branch, meter, (reading_end, _) in zip(branches, meters, reading_pipes, strict=True):
+                open_fds.discard(reading_end)  # the pump owns and closes it from here on
+                sup.read_lines(f"readings-{branch.preset.name}", reading_end, meter.feed_line, on_eof=meter.close)
+            reading_fds = [write_end for _, write_end in reading_pipes]
             sup.spawn(
                 ProcessSpec(
                     name="meter",
-                    argv=meter_argv(branches, read_ends),
-                    pass_fds=read_ends,
-                    on_stderr_line=on_meter_stderr,
-                    keep_in_tail=lambda line: not is_meter_line(line),
+                    argv=meter_argv(branches, read_ends, reading_fds),
+                    pass_fds=[*read_ends, *reading_fds],
                 )
             )
-            for read_end in read_ends:
-                close(read_end)
+            for fd in [*read_ends, *reading_fds]:
+                close(fd)
             sup.wait()
+            meter_tail = sup.stderr_tail("meter")
         peaks = writer.close() if writer is not None else None
     except BaseException:
         if writer is not None:
@@ -358,8 +357,8 @@ def render(
     for branch, meter in zip(branches, meters, strict=True):
         try:
             summary = meter.summary()
-        except ValueError as exc:
-            raise TranscodeError(f"no loudness summary for {branch.preset.name}", path=info.path) from exc
+        except MeterOutputMissing as exc:
+            raise missing_output(f"the {branch.preset.name} rendition", info.path, meter_tail) from exc
         # The container's own account of the length (Xing frames, last Ogg granule, WAV data size).
         written = probe(staging / branch.filename, max_duration=None)
         measured = to_measurement(summary, written.duration, None)

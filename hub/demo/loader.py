@@ -9,6 +9,7 @@ import io
 import json
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -17,11 +18,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
+from django.core.management import call_command
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import get_language_info
+from modelsearch.index import get_indexed_models
+from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
@@ -161,10 +166,14 @@ class DemoLoader:
         existing = AudioAsset.objects.filter(original_filename=f"demo-{key}.mp3").first()
         if existing is not None:
             return existing
-        asset = AudioAsset(title=title, uploaded_by=self.user)
-        asset.source = ContentFile(media.spoken_clip(speech, voice, seconds, key), name=f"demo-{key}.mp3")
-        asset.save()
-        # Process now, so that the episodes can be published (they need ready audio).
+        # The file is stored first, so saving the asset queues no job: it is processed right here,
+        # so that the episodes can be published (they need ready audio).
+        data = media.spoken_clip(speech, voice, seconds, key)
+        source_field = AudioAsset._meta.get_field("source")
+        name = source_field.storage.save(source_field.generate_filename(None, f"demo-{key}.mp3"), ContentFile(data))
+        asset = AudioAsset.objects.create(
+            title=title, uploaded_by=self.user, source=name, original_filename=f"demo-{key}.mp3", size_bytes=len(data)
+        )
         run_processing(asset.pk)
         asset.refresh_from_db()
         self.report.add(f"AudioAsset {key}")
@@ -680,7 +689,23 @@ def read_content(content_dir: Path = CONTENT_DIR) -> dict:
     return content
 
 
+@contextmanager
+def search_index_deferred():
+    """Saves made inside do not queue a search-index job each (a thousand for the demo)."""
+    indexed = [model for model in get_indexed_models() if getattr(model, "search_auto_update", True)]
+    disconnected = [model for model in indexed if post_save.disconnect(post_save_signal_handler, sender=model)]
+    try:
+        yield
+    finally:
+        for model in disconnected:
+            post_save.connect(post_save_signal_handler, sender=model)
+
+
 def load_demo_content(progress: Callable[[str], None] | None = None, content_dir: Path = CONTENT_DIR) -> LoadReport:
     content = read_content(content_dir)
-    with transaction.atomic():
-        return DemoLoader(content, progress).run()
+    with search_index_deferred(), transaction.atomic():
+        report = DemoLoader(content, progress).run()
+        if report.created:
+            # Everything the demo made, indexed in bulk, once.
+            call_command("update_index", stdout=io.StringIO(), stderr=io.StringIO())
+    return report

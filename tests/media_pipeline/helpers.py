@@ -234,3 +234,9 @@ class Corpus:
 def leftovers(directory: Path) -> list[str]:
     """Everything in a directory, hidden staging directories included."""
     return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
+
+
+def ffmpeg_version_word() -> str:
+    """The version word of the ffmpeg on PATH, read independently (``5.1.9-0+deb12u1``)."""
+    done = subprocess.run([FFMPEG, "-version"], capture_output=True, text=True, timeout=30, check=True)
+    return done.stdout.split()[2]

@@ -255,6 +255,14 @@ def show_subscribe(context, show):
     return {"feed": feed, "apps": apps, "variants": variants, "opml": links["opml"], "feed_index": links["index"]}
 
 
+@register.simple_tag
+def site_name():
+    """The site's name in the active language (also where no request context exists: error pages)."""
+    from hub.core.context_processors import site_name as translated_site_name
+
+    return translated_site_name()
+
+
 @register.simple_tag(takes_context=True)
 def page_seo(context):
     from hub.core.seo import page_metadata
