@@ -40,7 +40,8 @@ PEAKS_FILENAME = "peaks.json"
 # Muxer options for the copy that goes to the meter. Ogg holds packets until a page is full
 # (one second by default); short pages keep the meter fed from the first packets on.
 METER_PIPE_OPTIONS: dict[str, dict[str, str]] = {"ogg": {"page_duration": "20000"}}
-MAX_ATTEMPTS = 2
+MAX_ATTEMPTS = 6  # the first render and up to five corrected ones (each only for the presets that missed)
+LIMITER_FLOOR_DB = -24.0  # alimiter's lowest threshold (limit=0.0625)
 DURATION_TOLERANCE = 0.2  # seconds: an MP3 ends on a whole frame (26 ms), with room
 
 
@@ -136,12 +137,19 @@ def branch_chain(branch: Branch, source_channels: int, source_rate: int) -> str:
     return ",".join(parts)
 
 
-def build_filtergraph(info: ProbeInfo, branches: Sequence[Branch], *, peaks_from: int | None) -> str:
-    """The ``-filter_complex`` graph: outputs ``[out0]``, ``[out1]``... and ``[peaks]``."""
+def build_filtergraph(
+    info: ProbeInfo, branches: Sequence[Branch], *, peaks_from: int | None, cleanup: str | None = None
+) -> str:
+    """The ``-filter_complex`` graph: outputs ``[out0]``, ``[out1]``... and ``[peaks]``.
+
+    ``cleanup`` (a filter chain, see ``cleanup.py``) runs once, before the split.
+    """
     source_channels = min(info.audio.channels, 2)
     head = f"[0:{info.audio.index}]"
     if info.audio.channels > 2:
         head += "aformat=channel_layouts=stereo,"
+    if cleanup:
+        head += cleanup + ","
     labels = [f"[in{i}]" for i in range(len(branches))]
     chains = [f"{head}asplit={len(branches)}{''.join(labels)}"]
     for index, branch in enumerate(branches):
@@ -177,6 +185,7 @@ def build_render_argv(
     meter_fds: Sequence[int],
     peaks_fd: int | None,
     metadata: Mapping[int, Mapping[str, str]],
+    cleanup: str | None = None,
 ) -> list[str]:
     """ffmpeg argv for the render; file names are relative (run it with cwd = the staging dir)."""
     argv = [
@@ -193,7 +202,7 @@ def build_render_argv(
         "0.25",
         *info.input_args(),
         "-filter_complex",
-        build_filtergraph(info, branches, peaks_from=0 if peaks_fd is not None else None),
+        build_filtergraph(info, branches, peaks_from=0 if peaks_fd is not None else None, cleanup=cleanup),
     ]
     for index, (branch, fd) in enumerate(zip(branches, meter_fds, strict=True)):
         preset = branch.preset
@@ -267,6 +276,7 @@ def render(
     metadata: Mapping[int, Mapping[str, str]] | None = None,
     samples_per_pixel: int | None = None,
     on_progress: Callable[[float], None] | None = None,
+    cleanup: str | None = None,
 ) -> RenderResult:
     """Render ``branches`` into ``staging`` in one decode pass and meter every encoded stream.
 
@@ -296,6 +306,7 @@ def render(
         meter_fds=[write_end for _, write_end in pipes],
         peaks_fd=peaks_pipe[1] if peaks_pipe else None,
         metadata=metadata or {},
+        cleanup=cleanup,
     )
 
     def close(fd: int) -> None:
@@ -373,8 +384,12 @@ def corrected(branch: Branch, measured: LoudnessMeasurement) -> Branch | None:
 
     Loudness is corrected by the measured deviation (the gain-to-loudness relation is linear up
     to the limiter, so one correction lands within a tenth of an LU or so). The limiter is always
-    on for the second try; if it was on and the true peak still overshot, its threshold goes down
-    by the overshoot plus 0.3 dB.
+    on from the second try. A true peak above the ceiling after limiting is an encoder's
+    overshoot (Opus and MP3 add peaks to noise-like, broadband material that the sample-peak
+    limiter cannot see), so the limiter's threshold goes down by the overshoot plus a margin that
+    grows with every try (0.3 dB, 0.6 dB, ...); more headroom always fixes it, at the cost of a
+    little more limiting. Only a preset without a limiter, the floor of the limiter's range, or
+    ``MAX_ATTEMPTS`` ends the retries.
     """
     if branch.attempt >= MAX_ATTEMPTS:
         return None
@@ -385,7 +400,9 @@ def corrected(branch: Branch, measured: LoudnessMeasurement) -> Branch | None:
         if limit is None:
             return None
         if branch.limiter_active:
-            limit -= overshoot + 0.3
+            limit -= overshoot + 0.3 * branch.attempt
+        if limit < LIMITER_FLOOR_DB:
+            return None
     return replace(
         branch, gain_db=round(gain, 2), limit_db=limit, attempt=branch.attempt + 1, limiter_active=limit is not None
     )
