@@ -77,9 +77,6 @@ def build_world() -> World:
     )
     world.episodes["released"] = make_episode(show, title="Released episode", slug="released")
     world.episodes["private"] = make_episode(show, title="Private episode", slug="private")
-    for episode in world.episodes.values():
-        EpisodeChapter.objects.create(episode=episode, start=timedelta(seconds=0), title="Intro")
-        EpisodeTranscript.objects.create(episode=episode, language="en", content=VTT)
     PageViewRestriction.objects.create(page=world.episodes["private"], restriction_type="login")
 
     # A consent that covers everything, linked to an episode, then withdrawn: the takedown runs.
@@ -99,6 +96,9 @@ def build_world() -> World:
     withdrawn.consents.add(record)
     withdrawn = publish(withdrawn)
     world.episodes["withdrawn"] = withdrawn
+    for episode in world.episodes.values():
+        EpisodeChapter.objects.create(episode=episode, start=timedelta(seconds=0), title="Intro")
+        EpisodeTranscript.objects.create(episode=episode, language="en", content=VTT)
 
     # Stories that clip each episode's audio (the withdrawn one's before its withdrawal).
     index = StoryIndexPage.objects.get(pk=tree.page("story_index").pk)

@@ -128,7 +128,11 @@ ROUTES: dict[str, Entry] = {
             *(
                 Sample(
                     lambda world, s=state: f"/audio/{world.episodes[s].audio.pk}/podcast-mp3.mp3",
-                    {ANON: GONE, EDITOR: GONE, MODERATOR: GONE if state == "withdrawn" else OK},
+                    {
+                        ANON: GONE,
+                        EDITOR: OK if state == "private" else GONE,  # logged in: past a login restriction
+                        MODERATOR: GONE if state == "withdrawn" else OK,
+                    },
                 )
                 for state in ("draft", "embargoed", "partner-only", "withdrawn", "private")
             ),
@@ -219,7 +223,12 @@ ROUTES: dict[str, Entry] = {
         "admin", [_staff_only(lambda world: f"/admin/consent/{world.record.pk}/evidence/", editor={302, 403})]
     ),
     "hub_consent_withdraw": Entry(
-        "admin", [_staff_only(lambda world: f"/admin/consent/{world.record.pk}/withdraw/", editor={302, 403})]
+        "admin",
+        [
+            _staff_only(
+                lambda world: f"/admin/consent/{world.record.pk}/withdraw/", moderator={200, 302}, editor={302, 403}
+            )
+        ],
     ),
     "hub_audio_reprocess": Entry(
         "admin",
@@ -301,16 +310,22 @@ OPEN_ADMIN = {
 }
 
 
+# The groups a view of the hub may be covered by: the hub's own admin viewsets.
+HUB_VIEWSETS = ("partner-feed-tokens:*", "pull-receipts:*", "takedown-notices:*", "takedown-reports:*")
+
+
 def entry_for(name: str | None, pattern: str, module: str) -> tuple[str, Entry] | None:
     """The inventory entry of one URL pattern; the hub's own views need an entry of their own."""
     if name and name in ROUTES:
         return name, ROUTES[name]
     own = module.startswith("hub.")
     for key, entry in GROUPS.items():
+        if own and key not in HUB_VIEWSETS:
+            continue
         if key.startswith("pattern:"):
             matched = fnmatch.fnmatchcase(pattern, key.removeprefix("pattern:"))
         else:
             matched = bool(name) and fnmatch.fnmatchcase(name, key)
-        if matched and (not own or ":" in key):  # a hub view may only hide in a hub viewset's group
+        if matched:
             return key, entry
     return None

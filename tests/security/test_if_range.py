@@ -32,7 +32,9 @@ def _replace_file(rendition, data: bytes):
 
 @pytest.mark.parametrize("route", ["enclosure", "audio"])
 def test_if_range_with_a_strong_etag_and_with_a_date(world, client, route):
-    episode = world.episodes["released"]
+    from tests.feeds.conftest import make_episode
+
+    episode = make_episode(world.show, title=f"Resumed download {route}", slug=f"resumed-{route}")
     rendition = episode.audio.renditions.get(preset="podcast-mp3")
     url = f"/feeds/episodes/{episode.pk}.mp3" if route == "enclosure" else f"/audio/{episode.audio.pk}/podcast-mp3.mp3"
 

@@ -84,7 +84,7 @@ def test_every_admin_route_sends_anonymous_visitors_to_the_login(client):
     """Wagtail's and Django's admin, the hub's admin views and viewsets: nothing without a login."""
     checked = 0
     for pattern, name, module in walk():
-        key, entry = entry_for(name, pattern, module)
+        _key, entry = entry_for(name, pattern, module)
         if entry.kind not in ("admin", "django-admin"):
             continue
         path = sample_path(pattern)
