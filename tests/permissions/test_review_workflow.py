@@ -3,7 +3,7 @@
 import lxml.html
 import pytest
 from wagtail.models import Page, TaskState, Workflow
-from wagtail.test.utils.form_data import rich_text, streamfield
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from hub.consent.roles import WORKFLOW_NAME, setup_roles
 from hub.consent.workflow import OrganisationApprovalTask
@@ -23,8 +23,9 @@ def edit_form_data(client, page, **changes) -> dict:
     for name, value in form.form_values():
         if not name.startswith("body-"):
             data.setdefault(name, []).append(value)
-    for name, value in streamfield([("paragraph", rich_text("<p>Changed text.</p>"))]).items():
-        data[f"body-{name}"] = [value]
+    body = nested_form_data({"body": streamfield([("paragraph", rich_text("<p>Changed text.</p>"))])})
+    for name, value in body.items():
+        data[name] = [value]
     for name, value in changes.items():
         data[name] = [value]
     return data
