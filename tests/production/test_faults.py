@@ -65,6 +65,8 @@ def node(gates, services, moto, static_root, redis_url, tmp_path):
         WEB_CONCURRENCY="2",
         GUNICORN_THREADS="4",
         HUB_SERVICE_NAME="web",
+        # moto answers unsigned requests for any bucket; bucket policies are tests/production/test_storage.py's.
+        HUB_VERIFY_PRIVATE_STORAGE="false",
     )
     log = tmp_path / "gunicorn.log"
     process = Process([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"], env, log)
