@@ -30,6 +30,7 @@ from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from hub.audio.models import AudioAsset
 from hub.audio.tasks import run_processing
@@ -690,12 +691,13 @@ def read_content(content_dir: Path = CONTENT_DIR) -> dict:
 
 
 @contextmanager
-def search_index_deferred():
-    """Saves made inside do not queue a search-index job each (a thousand for the demo)."""
+def indexing_deferred():
+    """Saves made inside queue no search-index or reference-index job each (a thousand for the demo)."""
     indexed = [model for model in get_indexed_models() if getattr(model, "search_auto_update", True)]
     disconnected = [model for model in indexed if post_save.disconnect(post_save_signal_handler, sender=model)]
     try:
-        yield
+        with disable_reference_index_auto_update():
+            yield
     finally:
         for model in disconnected:
             post_save.connect(post_save_signal_handler, sender=model)
@@ -703,9 +705,11 @@ def search_index_deferred():
 
 def load_demo_content(progress: Callable[[str], None] | None = None, content_dir: Path = CONTENT_DIR) -> LoadReport:
     content = read_content(content_dir)
-    with search_index_deferred(), transaction.atomic():
+    with indexing_deferred(), transaction.atomic():
         report = DemoLoader(content, progress).run()
         if report.created:
-            # Everything the demo made, indexed in bulk, once.
-            call_command("update_index", stdout=io.StringIO(), stderr=io.StringIO())
+            # Everything the demo made, indexed in bulk, once: search, and the references between objects.
+            quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
+            call_command("update_index", **quiet)
+            call_command("rebuild_references_index", **quiet)
     return report
