@@ -5,22 +5,28 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from hub.access import views as access_views
 from hub.core import embeds as core_embeds
 from hub.core import partner_views, site_files
 from hub.core import sitemap as core_sitemap
 from hub.core import views as core_views
+from hub.core.account import HubAccountView
+from hub.core.account import admin_view as decorate_admin_view
 from hub.feeds.urls import i18n_urlpatterns as feed_i18n_urlpatterns
 from hub.ops import views as ops_views
 from hub.search import views as search_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # The account page with optional names (hub.core.account), ahead of Wagtail's own.
+    path("admin/account/", decorate_admin_view(HubAccountView.as_view())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("hub.feeds.urls")),
     path("", include("hub.consent.urls")),
     path("media/<path:path>", core_views.serve_media, name="media"),
+    path("audio/<int:asset_id>/<slug:preset>.<str:ext>", access_views.audio_file, name="audio-file"),
     path("sitemap.xml", core_sitemap.sitemap, name="sitemap"),
     path("robots.txt", core_sitemap.robots_txt, name="robots-txt"),
     path("embed/episode/<int:episode_id>/", core_embeds.embed_episode, name="embed-episode"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 __version__ = "1.0.0"
 
+from .cleanup import CLEANUP_CHOICES, DEFAULT_CLEANUP
 from .errors import (
     InvalidRequest,
     LoudnessOutOfSpec,
@@ -38,6 +39,8 @@ from .tagging import Chapter, TagMetadata, load_chapters
 from .tools import check_tools
 
 __all__ = [
+    "CLEANUP_CHOICES",
+    "DEFAULT_CLEANUP",
     "DEFAULT_MAX_DURATION",
     "DEFAULT_PRESETS",
     "DEFAULT_SAMPLES_PER_PIXEL",

@@ -50,6 +50,15 @@ def _measurement(m: LoudnessMeasurement) -> dict[str, Any]:
     }
 
 
+def _cleanup_figures(m: LoudnessMeasurement) -> dict[str, Any]:
+    return {
+        "integrated_lufs": m.integrated_lufs,
+        "loudness_range_lu": m.loudness_range_lu,
+        "noise_floor_lufs": m.noise_floor_lufs,
+        "speech_spread_lu": m.speech_spread_lu,
+    }
+
+
 def build_report(
     info: ProbeInfo,
     source: LoudnessMeasurement,
@@ -57,7 +66,10 @@ def build_report(
     peaks: PeaksInfo | None,
     *,
     generated_at: datetime | None = None,
+    cleanup: str = "none",
+    before: LoudnessMeasurement | None = None,
 ) -> dict[str, Any]:
+    """The report; ``before`` is the source as it was when ``cleanup`` did more than the high-pass."""
     from . import __version__
 
     series = source.short_term
@@ -75,6 +87,12 @@ def build_report(
                 "channels": info.audio.channels,
                 "declared_duration": round(info.duration, 3),
                 **_measurement(source),
+            },
+            "cleanup": {
+                "choice": cleanup,
+                # Before: the upload as it is; after: what the renditions are made from.
+                "before": _cleanup_figures(before) if before is not None else None,
+                "after": _cleanup_figures(source),
             },
             "short_term": {
                 "unit": "LUFS",

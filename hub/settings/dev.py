@@ -20,7 +20,15 @@ if _host := os.environ.get("HUB_HOST", "").strip():
     else:
         ALLOWED_HOSTS.append(f"[{_host}]" if ":" in _host and not _host.startswith("[") else _host)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A folder every process shares: the web server and the task worker (which runs withdrawals and
+# takedowns) must clear the same page and feed cache.
+CACHES = {
+    "default": {
+        "BACKEND": "hub.ops.cache.ResilientFileCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 # The terminal of scripts/run shows what needs attention: failed requests (4xx, 5xx) and warnings,
 # not a line per request or per page an editor saves.
 LOGGING = {

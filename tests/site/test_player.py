@@ -5,9 +5,9 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.files.storage import default_storage
 from django.utils import translation
 
+from hub.ops.storage import private_storage
 from hub.radio.player import (
     clock,
     episode_chapters,
@@ -118,7 +118,7 @@ def test_silent_chapter_rows_are_not_listed(rich_site):
 
 def test_waveform_comes_from_the_pipelines_peaks_file(rich_site):
     audio = rich_site.audio
-    with default_storage.open(audio.peaks.name) as handle:
+    with private_storage().open(audio.peaks.name) as handle:
         raw = json.load(handle)
     assert raw["version"] == 2 and raw["length"] > 100
     peaks = waveform_peaks(audio)
