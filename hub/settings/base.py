@@ -196,6 +196,10 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
+# No avatars from gravatar.com: the admin makes no request about its editors to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the admin's dashboard ask releases.wagtail.org for a new version (pip and the changelog tell).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Anonymous HTML pages are cached this long, and cleared on every publish (hub/core/pagecache.py).
 HUB_PAGE_CACHE_SECONDS = int(os.environ.get("HUB_PAGE_CACHE_SECONDS", "600"))
 
