@@ -20,6 +20,7 @@ from .errors import (
     TranscodeError,
     UnsupportedMedia,
 )
+from .framing import Framing
 from .loudness import LoudnessMeasurement, ShortTermSeries, measure_loudness
 from .peaks import DEFAULT_SAMPLES_PER_PIXEL, PeaksInfo, compute_peaks, read_peaks
 from .pipeline import PipelineResult, Rendition, process
@@ -47,6 +48,7 @@ __all__ = [
     "MAX_SOUNDBITE_SECONDS",
     "AudioStreamInfo",
     "Chapter",
+    "Framing",
     "InvalidRequest",
     "LimiterSettings",
     "LoudnessMeasurement",

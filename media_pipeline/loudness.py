@@ -138,6 +138,7 @@ class Meter:
         self.last_t = 0.0
         self.frames = 0
         self._momentary = [0] * HISTOGRAM_BINS  # 0.1 dB bins from SILENCE_LUFS up: bounded memory
+        self._short_term = [0] * HISTOGRAM_BINS
 
     def feed_line(self, line: str) -> None:
         line = line.strip()
@@ -171,9 +172,10 @@ class Meter:
                 self._true_peak = max(self._true_peak or 0.0, number)
             elif key.startswith("sample_peak"):
                 self._sample_peak = max(self._sample_peak or 0.0, number)
-        momentary = _number(frame.get("M", ""))
-        if momentary is not None and momentary > SILENCE_LUFS:
-            self._momentary[min(HISTOGRAM_BINS - 1, int((momentary - SILENCE_LUFS) * 10))] += 1
+        for key, histogram in (("M", self._momentary), ("S", self._short_term)):
+            value = _number(frame.get(key, ""))
+            if value is not None and value > SILENCE_LUFS:
+                histogram[min(HISTOGRAM_BINS - 1, int((value - SILENCE_LUFS) * 10))] += 1
         if self._interval is not None and self.last_t + 1e-6 >= self._next_t:
             value = _number(frame.get("S", ""))
             # ebur128 shows about -120.7 until the first 3 s window is full and for digital silence.
@@ -200,9 +202,9 @@ class Meter:
             sample_peak=_linear_to_db(self._sample_peak),
         )
 
-    def _percentile(self, fraction: float, above: float) -> float | None:
+    def _percentile(self, fraction: float, above: float, histogram: list[int] | None = None) -> float | None:
         start = max(0, int((above - SILENCE_LUFS) * 10) + 1)
-        counts = self._momentary[start:]
+        counts = (self._momentary if histogram is None else histogram)[start:]
         total = sum(counts)
         if not total:
             return None
@@ -219,13 +221,14 @@ class Meter:
         return self._percentile(0.10, SILENCE_LUFS)
 
     def speech_spread(self, integrated: float) -> float | None:
-        """Level spread of the speech: 95th minus 10th percentile of the momentary loudness of the
-        blocks within 20 LU of the integrated loudness (pauses left out), in LU. Two speakers
-        12 dB apart show about 12 more than one speaker alone."""
+        """Level difference between the loudest and the quietest speech passages: 95th minus 5th
+        percentile of the short-term (3 s) loudness of the passages within 20 LU of the integrated
+        loudness (pauses left out), in LU. Two speakers 12 dB apart show about 12; unlike the
+        LRA, the quietest 5 % of passages count, where a distant guest usually is."""
         if integrated <= SILENCE_LUFS + 0.05:
             return None
-        low = self._percentile(0.10, integrated - 20)
-        high = self._percentile(0.95, integrated - 20)
+        low = self._percentile(0.05, integrated - 20, self._short_term)
+        high = self._percentile(0.95, integrated - 20, self._short_term)
         return None if low is None or high is None else round(high - low, 1)
 
     def series(self) -> ShortTermSeries | None:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from . import tools
 from .errors import TranscodeError
+from .framing import FramingPlan
 from .loudness import LoudnessMeasurement, Meter, MeterOutputMissing, meter_filter, missing_output, to_measurement
 from .peaks import PeaksInfo, PeaksWriter, peaks_filter
 from .presets import LoudnessTarget, Preset
@@ -138,11 +139,17 @@ def branch_chain(branch: Branch, source_channels: int, source_rate: int) -> str:
 
 
 def build_filtergraph(
-    info: ProbeInfo, branches: Sequence[Branch], *, peaks_from: int | None, cleanup: str | None = None
+    info: ProbeInfo,
+    branches: Sequence[Branch],
+    *,
+    peaks_from: int | None,
+    cleanup: str | None = None,
+    framing: FramingPlan | None = None,
 ) -> str:
     """The ``-filter_complex`` graph: outputs ``[out0]``, ``[out1]``... and ``[peaks]``.
 
-    ``cleanup`` (a filter chain, see ``cleanup.py``) runs once, before the split.
+    ``cleanup`` (a filter chain, see ``cleanup.py``) runs once, before the split; ``framing``
+    adds intro, outro and bed (inputs 1, 2, ...) for the branches it applies to.
     """
     source_channels = min(info.audio.channels, 2)
     head = f"[0:{info.audio.index}]"
@@ -150,8 +157,19 @@ def build_filtergraph(
         head += "aformat=channel_layouts=stereo,"
     if cleanup:
         head += cleanup + ","
-    labels = [f"[in{i}]" for i in range(len(branches))]
-    chains = [f"{head}asplit={len(branches)}{''.join(labels)}"]
+    framed = [i for i, b in enumerate(branches) if framing is not None and framing.applies_to(b.preset.name)]
+    if framing is not None and framed:
+        plain = [i for i in range(len(branches)) if i not in framed]
+        chains = [f"{head}asplit=2[plainsrc][framesrc]" if plain else f"{head}anull[framesrc]"]
+        layout = "mono" if source_channels == 1 else "stereo"
+        chains += framing.filter_chains("framesrc", "framed", rate=info.audio.sample_rate, layout=layout)
+        for source_label, members in (("framed", framed), ("plainsrc", plain)):
+            if members:
+                outputs = "".join(f"[in{i}]" for i in members)
+                chains.append(f"[{source_label}]asplit={len(members)}{outputs}")
+    else:
+        labels = [f"[in{i}]" for i in range(len(branches))]
+        chains = [f"{head}asplit={len(branches)}{''.join(labels)}"]
     for index, branch in enumerate(branches):
         chain = f"[in{index}]{branch_chain(branch, source_channels, info.audio.sample_rate)}"
         if index == peaks_from:
@@ -186,6 +204,7 @@ def build_render_argv(
     peaks_fd: int | None,
     metadata: Mapping[int, Mapping[str, str]],
     cleanup: str | None = None,
+    framing: FramingPlan | None = None,
 ) -> list[str]:
     """ffmpeg argv for the render; file names are relative (run it with cwd = the staging dir)."""
     argv = [
@@ -201,8 +220,11 @@ def build_render_argv(
         "-stats_period",
         "0.25",
         *info.input_args(),
+        *[arg for part in (framing.inputs() if framing else []) for arg in part.input_args()],
         "-filter_complex",
-        build_filtergraph(info, branches, peaks_from=0 if peaks_fd is not None else None, cleanup=cleanup),
+        build_filtergraph(
+            info, branches, peaks_from=0 if peaks_fd is not None else None, cleanup=cleanup, framing=framing
+        ),
     ]
     for index, (branch, fd) in enumerate(zip(branches, meter_fds, strict=True)):
         preset = branch.preset
@@ -277,6 +299,7 @@ def render(
     samples_per_pixel: int | None = None,
     on_progress: Callable[[float], None] | None = None,
     cleanup: str | None = None,
+    framing: FramingPlan | None = None,
 ) -> RenderResult:
     """Render ``branches`` into ``staging`` in one decode pass and meter every encoded stream.
 
@@ -307,7 +330,11 @@ def render(
         peaks_fd=peaks_pipe[1] if peaks_pipe else None,
         metadata=metadata or {},
         cleanup=cleanup,
+        framing=framing,
     )
+
+    # The render's progress and time limit are those of its longest output.
+    programme = framing.framed_duration(duration) if framing is not None else duration
 
     def close(fd: int) -> None:
         if fd in open_fds:
@@ -315,13 +342,13 @@ def render(
             os.close(fd)
 
     try:
-        with Supervisor(timeout=render_timeout(duration), error=TranscodeError, path=info.path) as sup:
+        with Supervisor(timeout=render_timeout(programme), error=TranscodeError, path=info.path) as sup:
 
             def on_render_stdout(line: str) -> None:
                 seconds = progress.feed_line(line)
                 if seconds is not None and on_progress is not None:
                     callback = on_progress
-                    fraction = min(1.0, seconds / duration) if duration > 0 else 0.0
+                    fraction = min(1.0, seconds / programme) if programme > 0 else 0.0
                     sup.call_soon(lambda: callback(fraction))
 
             sup.spawn(
@@ -373,7 +400,8 @@ def render(
         # The container's own account of the length (Xing frames, last Ogg granule, WAV data size).
         written = probe(staging / branch.filename, max_duration=None)
         measured = to_measurement(summary, written.duration, None)
-        check_duration(branch, measured, duration, info.path)
+        framed = framing is not None and framing.applies_to(branch.preset.name)
+        check_duration(branch, measured, framing.framed_duration(duration) if framed else duration, info.path)
         failures = tuple(check_rendition(branch, measured))
         files.append(RenderedFile(branch, staging / branch.filename, measured, failures))
     return RenderResult(tuple(files), peaks)

@@ -55,6 +55,10 @@ def _cleanup_figures(m: LoudnessMeasurement) -> dict[str, Any]:
         "integrated_lufs": m.integrated_lufs,
         "loudness_range_lu": m.loudness_range_lu,
         "noise_floor_lufs": m.noise_floor_lufs,
+        # The floor relative to the programme: what a listener hears once both are normalised.
+        "noise_floor_below_speech_lu": (
+            round(m.integrated_lufs - m.noise_floor_lufs, 1) if m.noise_floor_lufs is not None else None
+        ),
         "speech_spread_lu": m.speech_spread_lu,
     }
 
