@@ -10,6 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 
+from hub.access.views import audio_url
 from hub.audio.models import AudioAsset, AudioStatus
 from hub.audio.tasks import TEMP_PREFIX
 from hub.ops.storage import private_storage
@@ -161,7 +162,7 @@ def test_admin_listing_detail_and_status(admin_client, speech_like, django_captu
     detail = admin_client.get(f"/admin/snippets/audio/audioasset/inspect/{asset.pk}/").content.decode()
     assert "<svg" in detail and "polyline" in detail
     for rendition in asset.renditions.all():
-        assert rendition.file.url in detail
+        assert audio_url(rendition) in detail
     status = admin_client.get(f"/admin/audio/status/?id={asset.pk}").json()
     assert status[str(asset.pk)]["status"] == "ready"
     assert status[str(asset.pk)]["progress"] == 100
