@@ -680,7 +680,20 @@ def read_content(content_dir: Path = CONTENT_DIR) -> dict:
     return content
 
 
+class DemoRefused(Exception):
+    """Demo content (and its superuser with a published password) never goes into production."""
+
+
+def refuse_in_production() -> None:
+    if getattr(settings, "HUB_PROFILE", "") == "production":
+        raise DemoRefused(
+            "The demo content is not loaded under the production profile: it creates a superuser whose "
+            "password is published. Load it on the embedded default (hub.settings.dev) only."
+        )
+
+
 def load_demo_content(progress: Callable[[str], None] | None = None, content_dir: Path = CONTENT_DIR) -> LoadReport:
+    refuse_in_production()
     content = read_content(content_dir)
     with transaction.atomic():
         return DemoLoader(content, progress).run()

@@ -1,8 +1,15 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from hub.demo.loader import DEMO_PASSWORD, DEMO_TOKEN_LABEL, DEMO_USERNAME, load_demo_content
+from hub.demo.loader import (
+    DEMO_PASSWORD,
+    DEMO_TOKEN_LABEL,
+    DEMO_USERNAME,
+    DemoRefused,
+    load_demo_content,
+    refuse_in_production,
+)
 from hub.partners.models import PartnerFeedToken
 
 STEPS = 11
@@ -19,6 +26,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        try:
+            refuse_in_production()
+        except DemoRefused as refused:
+            raise CommandError(str(refused)) from refused
         verbosity = options["verbosity"]
         base = options["base"].rstrip("/")
         with tqdm(total=STEPS, unit="step", disable=verbosity == 0, file=self.stderr._out) as bar:
