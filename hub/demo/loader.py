@@ -903,7 +903,20 @@ def indexing_deferred():
             post_save.connect(post_save_signal_handler, sender=model)
 
 
+class DemoRefused(Exception):
+    """Demo content (and its superuser with a published password) never goes into production."""
+
+
+def refuse_in_production() -> None:
+    if getattr(settings, "HUB_PROFILE", "") == "production":
+        raise DemoRefused(
+            "The demo content is not loaded under the production profile: it creates a superuser whose "
+            "password is published. Load it on the embedded default (hub.settings.dev) only."
+        )
+
+
 def load_demo_content(progress: Callable[[str], None] | None = None, content_dir: Path = CONTENT_DIR) -> LoadReport:
+    refuse_in_production()
     content = read_content(content_dir)
     with indexing_deferred(), transaction.atomic():
         report = DemoLoader(content, progress).run()

@@ -14,6 +14,10 @@ BASE_DIR = HUB_DIR.parent
 # Everything the hub writes at run time (SQLite, uploads, collected static) lives under VAR_DIR.
 VAR_DIR = Path(os.environ.get("HUB_VAR_DIR", BASE_DIR / "var"))
 
+# Which profile runs: "embedded" (the default for one machine and development) or "production"
+# (hub.settings.production). Production refuses demo data (hub.demo.loader.refuse_in_production).
+HUB_PROFILE = "embedded"
+
 INSTALLED_APPS = [
     "hub.core",
     "hub.partners",

@@ -33,6 +33,7 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = False
+HUB_PROFILE = "production"
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:

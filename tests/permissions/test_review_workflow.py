@@ -77,7 +77,8 @@ def test_an_editors_submission_waits_for_a_moderator_of_the_organisation(world, 
     moderator = world.users["moderator"]
     assert state.pk in TaskState.objects.reviewable_by(moderator).values_list("pk", flat=True)
     dashboard = as_role("moderator").get("/admin/").content.decode()
-    assert "Reviewed title" in dashboard or story.title in dashboard
+    assert "Waiting for review" in dashboard and story.title in dashboard.split("Waiting for review")[1]
+    assert "Their secret draft" not in dashboard
     response = as_role("moderator").post(approve)
     assert response.status_code == 302 and response["Location"] != "/admin/"
     story.refresh_from_db()
