@@ -115,3 +115,37 @@ def explain_refused_publish(request, page):
 @hooks.register("after_create_page")
 def explain_refused_publish_of_new_page(request, page):
     return _explain(request, page)
+
+
+@hooks.register("construct_page_action_menu")
+def translate_workflow_name(menu_items, request, context):
+    """ "Submit to Editorial review" names the workflow in the editor's language."""
+    from wagtail.admin.action_menu import SubmitForModerationMenuItem
+
+    for item in menu_items:
+        if type(item) is SubmitForModerationMenuItem:
+            item.__class__ = TranslatedSubmitMenuItem
+
+
+def _submit_item_class():
+    from wagtail.admin.action_menu import SubmitForModerationMenuItem
+
+    from .names import translated_name
+
+    class TranslatedSubmit(SubmitForModerationMenuItem):
+        def get_context_data(self, parent_context):
+            context = super().get_context_data(parent_context)
+            page = context.get("page")
+            state = page.current_workflow_state if page else None
+            if state and state.status == state.STATUS_NEEDS_CHANGES:
+                return context
+            workflow_page = page if page and page.pk else context.get("parent_page")
+            workflow = workflow_page.get_workflow() if workflow_page else None
+            if workflow:
+                context["label"] = _("Submit to %(workflow_name)s") % {"workflow_name": translated_name(workflow.name)}
+            return context
+
+    return TranslatedSubmit
+
+
+TranslatedSubmitMenuItem = _submit_item_class()

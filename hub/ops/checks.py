@@ -1,7 +1,7 @@
 """System checks for the production profile's storage."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import Error, Tags, register
 
 
 @register(Tags.security, deploy=True)
