@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from . import __version__, tools
 from .cleanup import CLEANUP_CHOICES, DEFAULT_CLEANUP
 from .errors import InvalidRequest, LoudnessOutOfSpec, PipelineError, PresetError, ToolMissing, UnsupportedMedia
+from .framing import Framing
 from .loudness import measure_loudness
 from .pipeline import PipelineResult, process
 from .presets import DEFAULT_PRESETS, available_presets
@@ -97,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--cleanup", choices=CLEANUP_CHOICES, default=DEFAULT_CLEANUP, help="noise reduction and speech levelling"
     )
+    run.add_argument("--intro", help="audio file played before the episode")
+    run.add_argument("--outro", help="audio file played after the episode")
+    run.add_argument("--bed", help="music under the first seconds of the episode")
+    run.add_argument("--crossfade", type=float, default=1.0, metavar="SECONDS", help="overlap of intro and outro")
+    run.add_argument(
+        "--unframed", action="append", default=[], metavar="PRESET", help="render this preset without intro/outro/bed"
+    )
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     info = commands.add_parser("probe", help="describe a file (or say why it is unusable)")
@@ -166,6 +174,17 @@ def _run(args: argparse.Namespace) -> int:
         max_duration=args.max_duration,
         samples_per_pixel=args.samples_per_pixel or None,
         cleanup=args.cleanup,
+        framing=(
+            Framing(
+                intro=args.intro,
+                outro=args.outro,
+                bed=args.bed,
+                crossfade=args.crossfade,
+                exclude=tuple(args.unframed),
+            )
+            if args.intro or args.outro or args.bed
+            else None
+        ),
     )
     _print_json(_summary(result))
     return 0
