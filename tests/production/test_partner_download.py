@@ -28,7 +28,7 @@ def test_partner_pull_redirects_to_a_signed_bucket_url_and_leaves_a_receipt(tran
     renditions = add_renditions(asset)  # stored through the private bucket's storage, as a worker does
     wav = renditions["broadcast-wav"]
     assert s3.head_object(Bucket=PRIVATE_BUCKET, Key=f"private/{wav.file.name}")["ContentLength"] == wav.size_bytes
-    assert "Contents" not in s3.list_objects_v2(Bucket=PUBLIC_BUCKET, Prefix="audio/"), "no audio in the public bucket"
+    assert s3.list_objects_v2(Bucket=PUBLIC_BUCKET, Prefix=wav.file.name)["KeyCount"] == 0, "not in the public bucket"
     episode = add_episode(
         show,
         asset,

@@ -82,7 +82,8 @@ def test_upload_render_store_and_serve_across_processes(
         assert len(body) == rendition.size_bytes
         assert hashlib.sha256(body).hexdigest() == rendition.sha256
     assert s3.head_object(Bucket=PRIVATE_BUCKET, Key=f"private/{asset.peaks.name}")["ContentLength"] > 0
-    assert "Contents" not in s3.list_objects_v2(Bucket=PUBLIC_BUCKET, Prefix="audio/"), "no audio in the public bucket"
+    for name in (asset.source.name, asset.peaks.name, *(r.file.name for r in renditions.values())):
+        assert s3.list_objects_v2(Bucket=PUBLIC_BUCKET, Prefix=name)["KeyCount"] == 0, f"{name} in the public bucket"
 
     # 4. The feed, served by the web node, points at the hub's stable URL with the exact length.
     episode = EpisodePageFactory(parent=show, audio=asset, title="Volunteering in Graz")
