@@ -326,7 +326,11 @@ class Bench:
         for page in (home, radio, show):
             page.save_revision().publish()
         asset = AudioAsset.objects.create(title="Bench recording", status=AudioStatus.READY, duration_seconds=61.4)
-        presets = {"podcast-mp3": (".mp3", "audio/mpeg", -16.0), "broadcast-wav": (".wav", "audio/wav", -23.0)}
+        presets = {
+            "podcast-mp3": (".mp3", "audio/mpeg", -16.0),
+            "lowband-opus": (".opus", "audio/ogg", -16.0),
+            "broadcast-wav": (".wav", "audio/wav", -23.0),
+        }
         for preset, (ext, mime, lufs) in presets.items():
             data = os.urandom(40_000)
             Rendition.objects.create(
@@ -391,7 +395,8 @@ class Bench:
             for name, path in urls.items():
                 status = get(self.web_port, path)
                 if status not in (200, 302):
-                    raise SystemExit(f"{name} ({path}) answered {status} before any fault")
+                    log = tail(self.scratch / "gunicorn.log", 80)
+                    raise SystemExit(f"{name} ({path}) answered {status} before any fault:\n{log}")
 
     def load(self, label: str, paths: list[str], urls: dict[str, str], inject=None, restore=None) -> dict:
         """wrk for --seconds; the fault runs over the middle third."""

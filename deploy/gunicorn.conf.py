@@ -12,7 +12,7 @@ GUNICORN_TIMEOUT            seconds a worker may go without checking in before i
                             (default 30; with threads this is not a limit on a request's length)
 GUNICORN_KEEPALIVE          seconds an idle keep-alive connection is kept (default 5)
 GUNICORN_FIRST_BYTE_TIMEOUT seconds a thread waits for the first bytes of a new connection before it
-                            hands the connection back to the poller (default 0.5)
+                            hands the connection back to the poller (default 0.05)
 GUNICORN_MAX_MEMORY_MB      a worker whose resident memory passes this restarts after its current
                             request (default 512; 0 = never)
 GUNICORN_MAX_REQUESTS       restart a worker after this many requests, spread by a jitter of half
@@ -78,7 +78,7 @@ try:
     from gunicorn.workers import gthread as _gthread
 
     if hasattr(_gthread, "DEFAULT_WORKER_DATA_TIMEOUT"):
-        _gthread.DEFAULT_WORKER_DATA_TIMEOUT = env_float("GUNICORN_FIRST_BYTE_TIMEOUT", 0.5)
+        _gthread.DEFAULT_WORKER_DATA_TIMEOUT = env_float("GUNICORN_FIRST_BYTE_TIMEOUT", 0.05)
 except ImportError:  # pragma: no cover - gunicorn without threads
     pass
 
