@@ -30,7 +30,10 @@ from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
-from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.signal_handlers import (
+    connect_reference_index_signal_handlers,
+    disconnect_reference_index_signal_handlers,
+)
 
 from hub.audio.models import AudioAsset
 from hub.audio.tasks import run_processing
@@ -895,10 +898,11 @@ def indexing_deferred():
     """Saves made inside queue no search-index or reference-index job each (a thousand for the demo)."""
     indexed = [model for model in get_indexed_models() if getattr(model, "search_auto_update", True)]
     disconnected = [model for model in indexed if post_save.disconnect(post_save_signal_handler, sender=model)]
+    disconnect_reference_index_signal_handlers()
     try:
-        with disable_reference_index_auto_update():
-            yield
+        yield
     finally:
+        connect_reference_index_signal_handlers()
         for model in disconnected:
             post_save.connect(post_save_signal_handler, sender=model)
 
@@ -918,8 +922,9 @@ def refuse_in_production() -> None:
 def load_demo_content(progress: Callable[[str], None] | None = None, content_dir: Path = CONTENT_DIR) -> LoadReport:
     refuse_in_production()
     content = read_content(content_dir)
-    with indexing_deferred(), transaction.atomic():
-        report = DemoLoader(content, progress).run()
+    with transaction.atomic():
+        with indexing_deferred():
+            report = DemoLoader(content, progress).run()
         if report.created:
             # Everything the demo made, indexed in bulk, once: search, and the references between objects.
             quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}

@@ -1,6 +1,6 @@
 """Production profile: every secret and every address comes from the environment.
 
-The README lists each variable. The profile refuses to start without ``DJANGO_SECRET_KEY``.
+docs/production.md lists each variable. The profile refuses to start without ``DJANGO_SECRET_KEY``.
 Without the optional variables it still runs on one machine (SQLite, local disk, the database
 task backend); with ``DATABASE_URL``, ``REDIS_URL``, ``HUB_TASK_BACKEND=rq`` and ``HUB_S3_BUCKET``
 the same code runs on PostgreSQL, Redis, RQ workers and object storage, on as many web and worker
