@@ -70,7 +70,9 @@ check_run() {
   local port log=/tmp/fresh-run.log pid status=0
   port="$(free_port)" || die "no free port found"
   log "scripts/run $port (installs what is missing, then starts the hub)"
-  setsid scripts/run "$port" >"$log" 2>&1 </dev/null &
+  # A background job of a script ignores SIGINT, and so would everything it starts: SIGINT is
+  # set back to its default for scripts/run, as in a terminal.
+  env --default-signal=INT setsid scripts/run "$port" >"$log" 2>&1 </dev/null &
   pid=$!
   local base="http://127.0.0.1:$port" up="" shown=0 steps
   # The first start installs the system packages, the virtualenv and the npm packages. Each of
