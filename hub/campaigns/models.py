@@ -11,11 +11,12 @@ from wagtail.search import index
 
 from hub.consent.forms import ConsentGatedPageForm
 from hub.consent.models import ConsentLinkedPage
+from hub.consent.scoping import OrganisationScopedPage
 from hub.core.blocks import RICH_TEXT_FEATURES
 from hub.core.countries import COUNTRIES, COUNTRY_NAMES
 
 
-class CampaignIndexPage(Page):
+class CampaignIndexPage(OrganisationScopedPage, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -33,7 +34,7 @@ class CampaignIndexPage(Page):
         return context
 
 
-class CampaignPage(ConsentLinkedPage, Page):
+class CampaignPage(OrganisationScopedPage, ConsentLinkedPage, Page):
     intro = models.TextField(_("introduction"))
     aims = RichTextField(_("aims"), features=RICH_TEXT_FEATURES)
     start_date = models.DateField(_("start date"))

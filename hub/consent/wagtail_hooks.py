@@ -3,11 +3,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
+from wagtail.log_actions import LogFormatter
 from wagtail.models import WorkflowState
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import views
+from . import admin_views, publish_messages, views  # noqa: F401 - publish_messages registers hooks
 from .models import VIEW_PRIVATE, ConsentRecord
 
 
@@ -17,7 +18,19 @@ class ConsentRecordViewSet(SnippetViewSet):
     menu_label = _("Consent")
     menu_order = 320
     add_to_admin_menu = True
-    list_display = ["public_name", "granted_on", "expires_on", "withdrawn_on"]
+    index_view_class = admin_views.ConsentIndexView
+    add_view_class = admin_views.ConsentCreateView
+    create_template_name = "consent/create_for_page.html"
+    chooser_viewset_class = admin_views.ConsentChooserViewSet
+    list_display = [
+        admin_views.NameTitleColumn(
+            "public_name",
+            label=_("Name"),
+            url_name="wagtailsnippets_consent_consentrecord:edit",
+            sort_key="public_name",
+        ),
+        *admin_views.detail_columns(),
+    ]
     list_filter = ["scope_website", "scope_podcast", "scope_broadcast", "withdrawn_on"]
     search_fields = ["public_name"]
 
@@ -58,6 +71,19 @@ def consent_log_actions(actions):
         _("Scheduled publishing refused: the consent does not cover the website"),
     )
 
+    @actions.register_action("hub.consent.page_takedown")
+    class PageTakenDown(LogFormatter):
+        label = _("Taken down after consent ended")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            if data.get("reason") == "expired":
+                return _("Taken offline: the consent of %(name)s expired.") % {"name": data.get("consent", "")}
+            return _("Taken offline: %(name)s withdrew their consent. Reason given: %(reason)s") % {
+                "name": data.get("consent", ""),
+                "reason": data.get("text", "") or "—",
+            }
+
 
 class ConsentPanel(Component):
     name = "hub_consent"
@@ -68,10 +94,15 @@ class ConsentPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context):
-        waiting = WorkflowState.objects.active().select_related("current_task_state__task").order_by("created_at")[:10]
+        from .roles import scoped_page_ids
+
+        waiting = WorkflowState.objects.active().select_related("current_task_state__task").order_by("created_at")
+        own = scoped_page_ids(self.user)
+        if own is not None:
+            waiting = waiting.filter(object_id__in=[str(pk) for pk in own])
         return {
             "expiring": ConsentRecord.objects.expiring_within(30).order_by("expires_on")[:20],
-            "waiting": [state for state in waiting if state.content_object is not None],
+            "waiting": [state for state in waiting[:10] if state.content_object is not None],
         }
 
 
@@ -80,27 +111,23 @@ def add_consent_panel(request, panels):
     panels.append(ConsentPanel(request.user))
 
 
-@hooks.register("before_edit_page")
-def only_own_organisation(request, page):
-    from django.contrib import messages
-    from django.shortcuts import redirect
+def _live_or_own(pages, request):
+    """Other organisations' drafts stay out of sight: live pages, and the user's own pages."""
+    from django.db.models import Q
 
-    from .roles import may_edit
+    from .roles import scoped_page_ids
 
-    if not may_edit(request.user, page):
-        messages.error(request, _("You can only edit pages of your own organisation."))
-        return redirect("wagtailadmin_explore", page.get_parent().pk)
-    return None
+    own = scoped_page_ids(request.user)
+    if own is None:
+        return pages
+    return pages.filter(Q(live=True) | Q(pk__in=own))
 
 
-@hooks.register("before_create_page")
-def only_own_shows(request, parent_page, page_class):
-    from django.contrib import messages
-    from django.shortcuts import redirect
+@hooks.register("construct_page_chooser_queryset")
+def scope_page_chooser(pages, request):
+    return _live_or_own(pages, request)
 
-    from .roles import may_add_child
 
-    if not may_add_child(request.user, parent_page):
-        messages.error(request, _("You can only add episodes to your own organisation's shows."))
-        return redirect("wagtailadmin_explore", parent_page.pk)
-    return None
+@hooks.register("construct_explorer_page_queryset")
+def scope_explorer(parent_page, pages, request):
+    return _live_or_own(pages, request)

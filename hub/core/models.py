@@ -10,6 +10,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from hub.consent.scoping import OrganisationScopedPage
+
 from .blocks import RICH_TEXT_FEATURES, BodyBlock
 from .countries import COUNTRIES
 
@@ -35,7 +37,7 @@ class Language(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class HomePage(Page):
+class HomePage(OrganisationScopedPage, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -72,7 +74,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(OrganisationScopedPage, Page):
     """About, Guidelines and other plain pages."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -95,7 +97,7 @@ class RecommendationLevel(models.TextChoices):
     LOCAL = "local", _("Local")
 
 
-class RecommendationsPage(Page):
+class RecommendationsPage(OrganisationScopedPage, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [
@@ -136,7 +138,7 @@ class Recommendation(Orderable):
         verbose_name_plural = _("recommendations")
 
 
-class EventPage(Page):
+class EventPage(OrganisationScopedPage, Page):
     """The final international conference (or any other event of the network)."""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -110,6 +110,34 @@ class PartnerOrganisation(TranslatableMixin, index.Indexed, ClusterableModel):
         return self.name
 
 
+class OrganisationMembership(models.Model):
+    """The partner organisation an admin user works for: what their editorial permissions reach.
+
+    Editors and moderators act only on pages that name their organisation (hub.consent.roles);
+    a user without a membership acts on no page at all, whatever their groups grant.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="organisation_membership",
+    )
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+
+    class Meta:
+        verbose_name = _("organisation membership")
+        verbose_name_plural = _("organisation memberships")
+
+    def __str__(self):
+        return f"{self.user} · {self.organisation}"
+
+
 class PartnerShowSubscription(Orderable):
     """A show whose episodes a broadcast partner receives in its partner feed."""
 

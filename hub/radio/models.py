@@ -17,8 +17,9 @@ from wagtail.models import Orderable, Page, PageManager, TranslatableMixin
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from hub.consent.forms import ConsentGatedPageForm
+from hub.consent.forms import ConsentGatedPageForm, OrganisationPageForm
 from hub.consent.models import ConsentLinkedPage
+from hub.consent.scoping import OrganisationScopedPage
 from hub.core.blocks import RICH_TEXT_FEATURES
 from hub.core.countries import COUNTRIES
 from hub.feeds.forms import TranscriptTextField
@@ -73,7 +74,7 @@ class Contributor(TranslatableMixin, index.Indexed, models.Model):
         return self.name
 
 
-class RadioIndexPage(Page):
+class RadioIndexPage(OrganisationScopedPage, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -104,8 +105,10 @@ class ShowType(models.TextChoices):
     SERIAL = "serial", _("Serial (oldest first)")
 
 
-class ShowPage(Page):
+class ShowPage(OrganisationScopedPage, Page):
     """A podcast. Its feed, artwork and owner are what podcast apps show."""
+
+    base_form_class = OrganisationPageForm
 
     description = models.TextField(_("description"), max_length=4000)
     artwork = models.ForeignKey(
@@ -254,6 +257,16 @@ def audio_publish_problem(audio) -> str | None:
     """Why an episode with this audio cannot be published, or None."""
     if audio is None:
         return _("An episode needs its audio before it can be published.")
+    if audio.status == "withdrawn":
+        return _(
+            "The audio “%(title)s” was taken offline because a consent of someone heard in it ended. "
+            "It cannot be published with this episode; choose another recording or ask a consent officer."
+        ) % {"title": audio.title}
+    if audio.status == "failed":
+        return _("The audio “%(title)s” could not be processed: %(error)s") % {
+            "title": audio.title,
+            "error": audio.error_message or audio.get_status_display(),
+        }
     if audio.status != "ready":
         return _("The audio “%(title)s” is not ready (%(status)s). Publish once processing has finished.") % {
             "title": audio.title,
@@ -284,7 +297,7 @@ class EpisodePageForm(ConsentGatedPageForm):
         return cleaned_data
 
 
-class EpisodePage(ConsentLinkedPage, Page):
+class EpisodePage(OrganisationScopedPage, ConsentLinkedPage, Page):
     summary = models.TextField(_("summary"), max_length=400)
     show_notes = RichTextField(_("show notes"), features=RICH_TEXT_FEATURES)
     audio = models.ForeignKey(

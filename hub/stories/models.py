@@ -10,6 +10,7 @@ from wagtail.search import index
 
 from hub.consent.forms import ConsentGatedPageForm
 from hub.consent.models import ConsentLinkedPage
+from hub.consent.scoping import OrganisationScopedPage
 from hub.core.blocks import BodyBlock
 from hub.core.countries import COUNTRIES, COUNTRY_NAMES
 
@@ -32,7 +33,7 @@ class Theme(TranslatableMixin, models.Model):
         return self.name
 
 
-class StoryIndexPage(Page):
+class StoryIndexPage(OrganisationScopedPage, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -64,7 +65,7 @@ class StoryIndexPage(Page):
         return context
 
 
-class StoryPage(ConsentLinkedPage, Page):
+class StoryPage(OrganisationScopedPage, ConsentLinkedPage, Page):
     storyteller_name = models.CharField(
         _("storyteller's public name"),
         max_length=120,
