@@ -283,8 +283,9 @@ def check_duration(branch: Branch, measured: LoudnessMeasurement, source_duratio
     """A rendition that decodes to the wrong length is broken, whatever its loudness."""
     if abs(measured.duration - source_duration) > DURATION_TOLERANCE:
         raise TranscodeError(
-            f"{branch.preset.name}: the output decodes to {measured.duration:.2f} s, "
-            f"the source to {source_duration:.2f} s",
+            f"The {branch.preset.name} file came out {measured.duration:.2f} s long instead of "
+            f"{source_duration:.2f} s, so it was not kept. If the recording has damaged passages, "
+            "upload a fresh copy of the original file.",
             path=path,
         )
 
