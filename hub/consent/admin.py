@@ -20,6 +20,26 @@ class AcknowledgedColumn(Column):
         return instance.acknowledged_at or _("Not yet")
 
 
+class EmailColumn(Column):
+    """Whether the e-mail went out; if not, how often it was tried and the last error."""
+
+    def get_value(self, instance):
+        from django.utils.formats import date_format
+        from django.utils.timezone import localtime
+
+        if instance.emailed_at:
+            return _("Sent %(when)s") % {"when": date_format(localtime(instance.emailed_at), "SHORT_DATETIME_FORMAT")}
+        partner = getattr(instance, "partner", None)
+        if partner is not None and not partner.contact_email:
+            return _("No e-mail address")
+        if instance.email_attempts:
+            return _("Not sent after %(count)d attempts: %(error)s (tried again by the next sweep)") % {
+                "count": instance.email_attempts,
+                "error": instance.email_error,
+            }
+        return _("Not sent yet")
+
+
 class TakedownNoticeViewSet(ModelViewSet):
     model = TakedownNotice
     icon = "warning"
@@ -35,12 +55,22 @@ class TakedownNoticeViewSet(ModelViewSet):
         "partner",
         "page",
         "consent",
-        "emailed_at",
+        EmailColumn("emailed_at", label=_("e-mail")),
         AcknowledgedColumn("acknowledged_at", label=_("acknowledged at")),
     ]
     list_filter = ["partner"]
     ordering = ["-created_at", "-pk"]
-    inspect_view_fields = ["created_at", "partner", "page", "consent", "files", "emailed_at", "acknowledged_at"]
+    inspect_view_fields = [
+        "created_at",
+        "partner",
+        "page",
+        "consent",
+        "files",
+        "emailed_at",
+        "email_attempts",
+        "email_error",
+        "acknowledged_at",
+    ]
 
 
 class TakedownReportViewSet(ModelViewSet):
@@ -53,10 +83,10 @@ class TakedownReportViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     exclude_form_fields = []
-    list_display = ["created_at", "consent", "reason"]
+    list_display = ["created_at", "consent", "reason", EmailColumn("emailed_at", label=_("e-mail"))]
     list_filter = ["reason"]
     ordering = ["-created_at", "-pk"]
-    inspect_view_fields = ["created_at", "consent", "reason", "actions"]
+    inspect_view_fields = ["created_at", "consent", "reason", "actions", "emailed_at", "email_attempts", "email_error"]
 
 
 class TakedownViewSetGroup(ViewSetGroup):
