@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -6,27 +5,35 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from hub.access import views as access_views
 from hub.core import embeds as core_embeds
-from hub.core import partner_views
+from hub.core import partner_views, site_files
 from hub.core import sitemap as core_sitemap
 from hub.core import views as core_views
+from hub.core.account import HubAccountView
+from hub.core.account import admin_view as decorate_admin_view
 from hub.feeds.urls import i18n_urlpatterns as feed_i18n_urlpatterns
 from hub.ops import views as ops_views
 from hub.search import views as search_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # The account page with optional names (hub.core.account), ahead of Wagtail's own.
+    path("admin/account/", decorate_admin_view(HubAccountView.as_view())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("hub.feeds.urls")),
     path("", include("hub.consent.urls")),
     path("media/<path:path>", core_views.serve_media, name="media"),
+    path("audio/<int:asset_id>/<slug:preset>.<str:ext>", access_views.audio_file, name="audio-file"),
     path("sitemap.xml", core_sitemap.sitemap, name="sitemap"),
     path("robots.txt", core_sitemap.robots_txt, name="robots-txt"),
     path("embed/episode/<int:episode_id>/", core_embeds.embed_episode, name="embed-episode"),
     path("oembed/", core_embeds.oembed, name="oembed"),
     path("healthz", ops_views.healthz, name="healthz"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page links; the file is a static one.
+    path("favicon.ico", site_files.favicon, name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -37,8 +44,3 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns = static(settings.STATIC_URL, document_root=settings.STATIC_ROOT) + urlpatterns

@@ -77,6 +77,7 @@ class Reason(StrEnum):
     TRUNCATED = "truncated"
     UNSUPPORTED_CODEC = "unsupported_codec"
     SILENT = "silent"
+    UNSUPPORTED_FORMAT = "unsupported_format"
 
 
 class UnsupportedMedia(PipelineError):

@@ -21,6 +21,19 @@ IMAGE_CODECS = frozenset(
     {"png", "mjpeg", "jpeg2000", "jpegls", "bmp", "gif", "webp", "tiff", "apng", "jpegxl", "qoi", "pam", "ppm"}
 )
 _ESTIMATE_WARNING = re.compile(r"Estimating duration from bitrate", re.IGNORECASE)
+_NOT_ON_WHITELIST = re.compile(r"^\[(?P<demuxer>[\w,-]+) @ 0x[0-9a-f]+\] Format not on whitelist", re.MULTILINE)
+# What the refused demuxers are, in the editor's words.
+_REFUSED_KINDS = {
+    "hls": "a streaming playlist (HLS/M3U8)",
+    "concat": "a list of other files (ffconcat)",
+    "image2": "an image sequence",
+    "sdp": "a network stream description (SDP)",
+    "rtsp": "a network stream description (RTSP)",
+    "srt": "a subtitle file",
+    "ass": "a subtitle file",
+    "webvtt": "a subtitle file",
+    "tty": "a text file",
+}
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,15 @@ class ProbeInfo:
     video_stream_count: int
     tags: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def demuxer(self) -> str:
+        """The demuxer every later ffmpeg run opens the file with (``-f``): the first of ffprobe's names."""
+        return self.format_name.split(",")[0]
+
+    def input_args(self) -> list[str]:
+        """``-protocol_whitelist file -format_whitelist D -f D -i file:PATH`` (see ``tools.input_args``)."""
+        return tools.input_args(self.path, self.demuxer)
+
 
 def _int(value: Any) -> int | None:
     try:
@@ -74,6 +96,38 @@ def _float(value: Any) -> float | None:
     return number if number == number and number not in (float("inf"), float("-inf")) else None
 
 
+_TEXT_TRICKS = (
+    (b"#EXTM3U", "hls"),
+    (b"ffconcat version", "concat"),
+    (b"v=0", "sdp"),
+)
+
+
+def sniff_refused_kind(head: bytes) -> str | None:
+    """The refused demuxer a file's first bytes announce (an M3U playlist, an ffconcat list, SDP).
+
+    ffmpeg 7 stops detecting an HLS playlist whose name does not end in .m3u8, so the probe's
+    error alone would call a renamed playlist "damaged"; its first line says what it is.
+    """
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    for magic, demuxer in _TEXT_TRICKS:
+        if text.startswith(magic):
+            return demuxer
+    if text.startswith(b"file ") or text.startswith(b"file\t"):
+        return "concat"
+    return None
+
+
+def _refused(demuxer: str) -> tuple[Reason, str]:
+    if demuxer.endswith("_pipe") or demuxer in {"gif", "apng", "webp"}:
+        return Reason.NOT_AUDIO, f"The file is an image ({demuxer.removesuffix('_pipe')}), not an audio file."
+    kind = _REFUSED_KINDS.get(demuxer, f"a {demuxer} file")
+    return Reason.UNSUPPORTED_FORMAT, (
+        f"The file is {kind}, not an audio or video file. Playlists, file lists and other files that "
+        "point to further files are not accepted: upload the recording itself."
+    )
+
+
 def classify_probe_failure(stderr: str) -> tuple[Reason, str]:
     """Map the stderr of a failed ffprobe run to a rejection reason.
 
@@ -81,6 +135,9 @@ def classify_probe_failure(stderr: str) -> tuple[Reason, str]:
     found``) means a damaged file of a known kind; a bare "Invalid data found" means no demuxer
     recognised the content at all.
     """
+    refused = _NOT_ON_WHITELIST.search(stderr)
+    if refused:
+        return _refused(refused["demuxer"].split(",")[0])
     demuxer_complaints = [line for line in stderr.splitlines() if re.match(r"^\[[^\]]+ @ 0x[0-9a-f]+\]", line)]
     if demuxer_complaints:
         return Reason.CORRUPT, "The file looks like a media file but is damaged or incomplete."
@@ -250,7 +307,7 @@ def probe(path: str | os.PathLike[str], *, max_duration: float | None = DEFAULT_
             "json",
             "-show_format",
             "-show_streams",
-            tools.file_url(file),
+            *tools.input_args(file, None),
         ],
         timeout=PROBE_TIMEOUT,
         error=ProbeError,
@@ -259,7 +316,9 @@ def probe(path: str | os.PathLike[str], *, max_duration: float | None = DEFAULT_
     )
     payload = done.stdout.decode("utf-8", "replace")
     if done.returncode != 0:
-        reason, message = classify_probe_failure(done.stderr)
+        with open(file, "rb") as handle:
+            trick = sniff_refused_kind(handle.read(256))
+        reason, message = _refused(trick) if trick else classify_probe_failure(done.stderr)
         raise UnsupportedMedia(reason, message, path=file, stderr_tail=done.stderr_tail)
     info = parse_ffprobe(payload, path=str(file), size_bytes=size, stderr=done.stderr)
     _check_wav_header(info)

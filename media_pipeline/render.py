@@ -5,7 +5,8 @@ that moves the measured integrated loudness onto the preset's target (a linear g
 loudness range and the sound are untouched), resamples, stops sample peaks with ``alimiter``
 below the true-peak ceiling, and encodes. Each encoded stream goes through the ``tee`` muxer to
 two places: the staged output file, and a pipe into one meter process (ffmpeg again) that
-decodes every one of those bitstreams and meters each with its own ``ebur128@<preset>``. So the
+decodes every one of those bitstreams and meters each with its own ``ebur128``, whose readings
+come back on a pipe of their own (see ``loudness``). So the
 verification measures the decoded MP3/Opus (encoder overshoot included) rather than the signal
 before the encoder, costs no extra pass over the files, and runs on the other CPU core while the
 encoders work. A further branch of the first preset is piped as 16-bit mono PCM to
@@ -28,7 +29,8 @@ from pathlib import Path
 
 from . import tools
 from .errors import TranscodeError
-from .loudness import LoudnessMeasurement, Meter, ebur128_filter, is_meter_line, to_measurement
+from .framing import FramingPlan
+from .loudness import LoudnessMeasurement, Meter, MeterOutputMissing, meter_filter, missing_output, to_measurement
 from .peaks import PeaksInfo, PeaksWriter, peaks_filter
 from .presets import LoudnessTarget, Preset
 from .probe import ProbeInfo, probe
@@ -39,7 +41,8 @@ PEAKS_FILENAME = "peaks.json"
 # Muxer options for the copy that goes to the meter. Ogg holds packets until a page is full
 # (one second by default); short pages keep the meter fed from the first packets on.
 METER_PIPE_OPTIONS: dict[str, dict[str, str]] = {"ogg": {"page_duration": "20000"}}
-MAX_ATTEMPTS = 2
+MAX_ATTEMPTS = 6  # the first render and up to five corrected ones (each only for the presets that missed)
+LIMITER_FLOOR_DB = -24.0  # alimiter's lowest threshold (limit=0.0625)
 DURATION_TOLERANCE = 0.2  # seconds: an MP3 ends on a whole frame (26 ms), with room
 
 
@@ -135,14 +138,38 @@ def branch_chain(branch: Branch, source_channels: int, source_rate: int) -> str:
     return ",".join(parts)
 
 
-def build_filtergraph(info: ProbeInfo, branches: Sequence[Branch], *, peaks_from: int | None) -> str:
-    """The ``-filter_complex`` graph: outputs ``[out0]``, ``[out1]``... and ``[peaks]``."""
+def build_filtergraph(
+    info: ProbeInfo,
+    branches: Sequence[Branch],
+    *,
+    peaks_from: int | None,
+    cleanup: str | None = None,
+    framing: FramingPlan | None = None,
+) -> str:
+    """The ``-filter_complex`` graph: outputs ``[out0]``, ``[out1]``... and ``[peaks]``.
+
+    ``cleanup`` (a filter chain, see ``cleanup.py``) runs once, before the split; ``framing``
+    adds intro, outro and bed (inputs 1, 2, ...) for the branches it applies to.
+    """
     source_channels = min(info.audio.channels, 2)
     head = f"[0:{info.audio.index}]"
     if info.audio.channels > 2:
         head += "aformat=channel_layouts=stereo,"
-    labels = [f"[in{i}]" for i in range(len(branches))]
-    chains = [f"{head}asplit={len(branches)}{''.join(labels)}"]
+    if cleanup:
+        head += cleanup + ","
+    framed = [i for i, b in enumerate(branches) if framing is not None and framing.applies_to(b.preset.name)]
+    if framing is not None and framed:
+        plain = [i for i in range(len(branches)) if i not in framed]
+        chains = [f"{head}asplit=2[plainsrc][framesrc]" if plain else f"{head}anull[framesrc]"]
+        layout = "mono" if source_channels == 1 else "stereo"
+        chains += framing.filter_chains("framesrc", "framed", rate=info.audio.sample_rate, layout=layout)
+        for source_label, members in (("framed", framed), ("plainsrc", plain)):
+            if members:
+                outputs = "".join(f"[in{i}]" for i in members)
+                chains.append(f"[{source_label}]asplit={len(members)}{outputs}")
+    else:
+        labels = [f"[in{i}]" for i in range(len(branches))]
+        chains = [f"{head}asplit={len(branches)}{''.join(labels)}"]
     for index, branch in enumerate(branches):
         chain = f"[in{index}]{branch_chain(branch, source_channels, info.audio.sample_rate)}"
         if index == peaks_from:
@@ -176,6 +203,8 @@ def build_render_argv(
     meter_fds: Sequence[int],
     peaks_fd: int | None,
     metadata: Mapping[int, Mapping[str, str]],
+    cleanup: str | None = None,
+    framing: FramingPlan | None = None,
 ) -> list[str]:
     """ffmpeg argv for the render; file names are relative (run it with cwd = the staging dir)."""
     argv = [
@@ -190,10 +219,12 @@ def build_render_argv(
         "pipe:1",
         "-stats_period",
         "0.25",
-        "-i",
-        tools.file_url(info.path),
+        *info.input_args(),
+        *[arg for part in (framing.inputs() if framing else []) for arg in part.input_args()],
         "-filter_complex",
-        build_filtergraph(info, branches, peaks_from=0 if peaks_fd is not None else None),
+        build_filtergraph(
+            info, branches, peaks_from=0 if peaks_fd is not None else None, cleanup=cleanup, framing=framing
+        ),
     ]
     for index, (branch, fd) in enumerate(zip(branches, meter_fds, strict=True)):
         preset = branch.preset
@@ -209,24 +240,24 @@ def build_render_argv(
     return argv
 
 
-def meter_argv(branches: Sequence[Branch], fds: Sequence[int]) -> list[str]:
+def meter_argv(branches: Sequence[Branch], fds: Sequence[int], reading_fds: Sequence[int]) -> list[str]:
     """One meter process for all branches: input N reads branch N's encoded stream from ``pipe:fd``.
 
-    Each input is decoded and metered by its own ``ebur128@<preset>`` into its own null output.
-    ffmpeg reads several inputs in threads and serves whichever has data, so a muxer that holds
-    back a few seconds of one stream (Ogg pages) does not stall the others. One process instead of
-    one per branch saves the ~55 MB every ffmpeg process costs in mapped libraries.
+    Each input is decoded and metered by its own ``ebur128`` into its own null output, and its
+    readings go to their own pipe (``reading_fds``). ffmpeg reads several inputs in threads and
+    serves whichever has data, so a muxer that holds back a few seconds of one stream (Ogg pages)
+    does not stall the others. One process instead of one per branch saves the ~55 MB every
+    ffmpeg process costs in mapped libraries.
     """
-    argv = [tools.ffmpeg(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info"]
+    argv = [tools.ffmpeg(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "warning"]
     for branch, fd in zip(branches, fds, strict=True):
         argv += ["-thread_queue_size", "64", "-probesize", "32", "-analyzeduration", "20000"]
         argv += ["-f", _pipe_format(branch.preset)]
         if branch.preset.is_pcm:
             argv += ["-ar", str(branch.preset.sample_rate), "-ac", str(branch.channels)]
         argv += ["-i", f"pipe:{fd}"]
-    for index, branch in enumerate(branches):
-        meter = ebur128_filter(frames=False, instance=branch.preset.name)
-        argv += ["-map", f"{index}:a:0", "-af", meter, "-f", "null", "-"]
+    for index, reading_fd in enumerate(reading_fds):
+        argv += ["-map", f"{index}:a:0", "-af", meter_filter(reading_fd), "-f", "null", "-"]
     return argv
 
 
@@ -267,6 +298,8 @@ def render(
     metadata: Mapping[int, Mapping[str, str]] | None = None,
     samples_per_pixel: int | None = None,
     on_progress: Callable[[float], None] | None = None,
+    cleanup: str | None = None,
+    framing: FramingPlan | None = None,
 ) -> RenderResult:
     """Render ``branches`` into ``staging`` in one decode pass and meter every encoded stream.
 
@@ -286,16 +319,22 @@ def render(
         if samples_per_pixel
         else None
     )
-    meters = [Meter(instance=branch.preset.name) for branch in branches]
+    meters = [Meter() for _ in branches]
+    reading_pipes = [make_pipe() for _ in branches]
     progress = ProgressParser()
-    open_fds = {fd for pair in pipes for fd in pair} | set(peaks_pipe or ())
+    open_fds = {fd for pair in [*pipes, *reading_pipes] for fd in pair} | set(peaks_pipe or ())
     argv = build_render_argv(
         info,
         branches,
         meter_fds=[write_end for _, write_end in pipes],
         peaks_fd=peaks_pipe[1] if peaks_pipe else None,
         metadata=metadata or {},
+        cleanup=cleanup,
+        framing=framing,
     )
+
+    # The render's progress and time limit are those of its longest output.
+    programme = framing.framed_duration(duration) if framing is not None else duration
 
     def close(fd: int) -> None:
         if fd in open_fds:
@@ -303,13 +342,13 @@ def render(
             os.close(fd)
 
     try:
-        with Supervisor(timeout=render_timeout(duration), error=TranscodeError, path=info.path) as sup:
+        with Supervisor(timeout=render_timeout(programme), error=TranscodeError, path=info.path) as sup:
 
             def on_render_stdout(line: str) -> None:
                 seconds = progress.feed_line(line)
                 if seconds is not None and on_progress is not None:
                     callback = on_progress
-                    fraction = min(1.0, seconds / duration) if duration > 0 else 0.0
+                    fraction = min(1.0, seconds / programme) if programme > 0 else 0.0
                     sup.call_soon(lambda: callback(fraction))
 
             sup.spawn(
@@ -328,23 +367,21 @@ def render(
                 open_fds.discard(peaks_pipe[0])  # the pump owns and closes it from here on
                 sup.read_fd("peaks-pcm", peaks_pipe[0], writer.feed)
             read_ends = [read_end for read_end, _ in pipes]
-
-            def on_meter_stderr(line: str) -> None:
-                for meter in meters:
-                    meter.feed_line(line)
-
+            for branch, meter, (reading_end, _) in zip(branches, meters, reading_pipes, strict=True):
+                open_fds.discard(reading_end)  # the pump owns and closes it from here on
+                sup.read_lines(f"readings-{branch.preset.name}", reading_end, meter.feed_line, on_eof=meter.close)
+            reading_fds = [write_end for _, write_end in reading_pipes]
             sup.spawn(
                 ProcessSpec(
                     name="meter",
-                    argv=meter_argv(branches, read_ends),
-                    pass_fds=read_ends,
-                    on_stderr_line=on_meter_stderr,
-                    keep_in_tail=lambda line: not is_meter_line(line),
+                    argv=meter_argv(branches, read_ends, reading_fds),
+                    pass_fds=[*read_ends, *reading_fds],
                 )
             )
-            for read_end in read_ends:
-                close(read_end)
+            for fd in [*read_ends, *reading_fds]:
+                close(fd)
             sup.wait()
+            meter_tail = sup.stderr_tail("meter")
         peaks = writer.close() if writer is not None else None
     except BaseException:
         if writer is not None:
@@ -358,12 +395,13 @@ def render(
     for branch, meter in zip(branches, meters, strict=True):
         try:
             summary = meter.summary()
-        except ValueError as exc:
-            raise TranscodeError(f"no loudness summary for {branch.preset.name}", path=info.path) from exc
+        except MeterOutputMissing as exc:
+            raise missing_output(f"the {branch.preset.name} rendition", info.path, meter_tail) from exc
         # The container's own account of the length (Xing frames, last Ogg granule, WAV data size).
         written = probe(staging / branch.filename, max_duration=None)
         measured = to_measurement(summary, written.duration, None)
-        check_duration(branch, measured, duration, info.path)
+        framed = framing is not None and framing.applies_to(branch.preset.name)
+        check_duration(branch, measured, framing.framed_duration(duration) if framed else duration, info.path)
         failures = tuple(check_rendition(branch, measured))
         files.append(RenderedFile(branch, staging / branch.filename, measured, failures))
     return RenderResult(tuple(files), peaks)
@@ -374,8 +412,12 @@ def corrected(branch: Branch, measured: LoudnessMeasurement) -> Branch | None:
 
     Loudness is corrected by the measured deviation (the gain-to-loudness relation is linear up
     to the limiter, so one correction lands within a tenth of an LU or so). The limiter is always
-    on for the second try; if it was on and the true peak still overshot, its threshold goes down
-    by the overshoot plus 0.3 dB.
+    on from the second try. A true peak above the ceiling after limiting is an encoder's
+    overshoot (Opus and MP3 add peaks to noise-like, broadband material that the sample-peak
+    limiter cannot see), so the limiter's threshold goes down by the overshoot plus a margin that
+    grows with every try (0.3 dB, 0.6 dB, ...); more headroom always fixes it, at the cost of a
+    little more limiting. Only a preset without a limiter, the floor of the limiter's range, or
+    ``MAX_ATTEMPTS`` ends the retries.
     """
     if branch.attempt >= MAX_ATTEMPTS:
         return None
@@ -386,7 +428,9 @@ def corrected(branch: Branch, measured: LoudnessMeasurement) -> Branch | None:
         if limit is None:
             return None
         if branch.limiter_active:
-            limit -= overshoot + 0.3
+            limit -= overshoot + 0.3 * branch.attempt
+        if limit < LIMITER_FLOOR_DB:
+            return None
     return replace(
         branch, gain_db=round(gain, 2), limit_db=limit, attempt=branch.attempt + 1, limiter_active=limit is not None
     )

@@ -263,6 +263,29 @@ class Supervisor:
 
         self._start_pump(name, fd, _ChunkForwarder(on_chunk, on_eof), close_fd=True)
 
+    def read_lines(self, name: str, fd: int, on_line: LineHandler, on_eof: Callable[[], None] | None = None) -> None:
+        """Pump a pipe we own the read end of, line by line, into ``on_line``; ``on_eof`` after the last."""
+
+        splitter = _LineSplitter(on_line)
+
+        class _Lines:
+            def feed(self, chunk: bytes) -> None:
+                splitter.feed(chunk)
+
+            def close(self) -> None:
+                splitter.close()
+                if on_eof is not None:
+                    on_eof()
+
+        self._start_pump(name, fd, _Lines(), close_fd=True)
+
+    def stderr_tail(self, name: str) -> str:
+        """The kept tail of a process's stderr (after ``wait``: complete)."""
+        for running in self._running:
+            if running.spec.name == name:
+                return tail_text(running.tail)
+        return ""
+
     def _start_pump(self, name: str, fd: int, sink: _Sink, close_fd: bool = False) -> None:
         def pump() -> None:
             try:

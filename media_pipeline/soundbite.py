@@ -20,7 +20,15 @@ from pydub import AudioSegment  # type: ignore[import-untyped]
 
 from . import tools
 from .errors import InvalidRequest, LoudnessOutOfSpec, Reason, TranscodeError, UnsupportedMedia
-from .loudness import LoudnessMeasurement, ebur128_filter, parse_ebur128_output, to_measurement
+from .loudness import (
+    LoudnessMeasurement,
+    MeterOutputMissing,
+    Summary,
+    meter_filter,
+    missing_output,
+    parse_meter_output,
+    to_measurement,
+)
 from .presets import Preset, load_preset
 from .probe import probe
 from .render import Branch, branch_chain, check_duration, check_rendition, encoder_args
@@ -48,9 +56,9 @@ class Soundbite:
 def _meter_pcm(pcm: bytes, *, sample_rate: int, channels: int, path: str) -> LoudnessMeasurement:
     done = run(
         [
-            tools.ffmpeg(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info",
+            tools.ffmpeg(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "warning",
             "-f", "s32le", "-ar", str(sample_rate), "-ac", str(channels), "-i", "pipe:0",
-            "-af", ebur128_filter(frames=False), "-f", "null", "-",
+            "-af", meter_filter(1), "-f", "null", "-",
         ],
         input=pcm,
         timeout=CLIP_TIMEOUT,
@@ -58,7 +66,14 @@ def _meter_pcm(pcm: bytes, *, sample_rate: int, channels: int, path: str) -> Lou
         path=path,
     )  # fmt: skip
     frames = len(pcm) // (SAMPLE_WIDTH * channels)
-    return to_measurement(parse_ebur128_output(done.stderr), frames / sample_rate, None)
+    return to_measurement(_summary(done.stdout, "the excerpt", path, done.stderr_tail), frames / sample_rate, None)
+
+
+def _summary(readings: bytes, what: str, path: str | os.PathLike[str], stderr_tail: str) -> Summary:
+    try:
+        return parse_meter_output(readings.decode("utf-8", "replace"))
+    except MeterOutputMissing as exc:
+        raise missing_output(what, path, stderr_tail) from exc
 
 
 def make_soundbite(
@@ -95,7 +110,7 @@ def make_soundbite(
     excerpt = run(
         [
             tools.ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error",
-            "-ss", f"{start:.3f}", "-t", f"{duration:.3f}", "-i", tools.file_url(info.path),
+            "-ss", f"{start:.3f}", "-t", f"{duration:.3f}", *info.input_args(),
             "-map", f"0:{info.audio.index}", "-ac", str(channels),
             "-c:a", "pcm_s32le", "-f", "s32le", "pipe:1",
         ],
@@ -142,15 +157,16 @@ def make_soundbite(
         )  # fmt: skip
         done = run(
             [
-                tools.ffmpeg(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info",
-                "-i", tools.file_url(temp), "-map", "0:a:0", "-af", ebur128_filter(frames=False), "-f", "null", "-",
+                tools.ffmpeg(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "warning",
+                *tools.input_args(temp, "mp3"), "-map", "0:a:0", "-af", meter_filter(1), "-f", "null", "-",
             ],
             timeout=CLIP_TIMEOUT,
             error=TranscodeError,
             path=temp,
         )  # fmt: skip
         result_info = probe(temp, max_duration=None)
-        result = to_measurement(parse_ebur128_output(done.stderr), result_info.duration, None)
+        summary = _summary(done.stdout, "the soundbite", temp, done.stderr_tail)
+        result = to_measurement(summary, result_info.duration, None)
         check_duration(branch, result, duration, info.path)
         failures = check_rendition(branch, result)
         if failures:

@@ -31,8 +31,10 @@ apt_install() {
 }
 
 find_python() {
+  # The hub is checked on Python 3.11 to 3.13 (docs/supported-systems.md); the newest of these
+  # first, then "python3" if it is 3.11 or newer.
   for candidate in python3.13 python3.12 python3.11 python3; do
-    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
       command -v "$candidate"; return 0
     fi
   done
@@ -55,9 +57,17 @@ ensure_venv() {
     apt_install python3 python3-venv
     python="$(find_python)" || { say "Python 3.11 or newer is required."; exit 1; }
   fi
+  if [ -e "$VENV" ] && ! "$PY" -c '' 2>/dev/null; then
+    # A virtualenv whose Python is gone (the system's Python was upgraded, e.g. Debian 12 to 13).
+    say "The virtualenv in $VENV no longer runs: creating it anew"
+    rm -rf "$VENV"
+  fi
   if [ ! -x "$PY" ]; then
-    say "Creating virtualenv in $VENV"
+    say "Creating virtualenv in $VENV with $("$python" --version 2>&1)"
     "$python" -m venv "$VENV" 2>/dev/null || { apt_install python3-venv; rm -rf "$VENV"; "$python" -m venv "$VENV"; }
+  fi
+  if ! "$PY" -c 'import sys; sys.exit(sys.version_info >= (3, 14))'; then
+    say "Note: $("$PY" --version 2>&1) is newer than the Python versions the hub is checked on (3.11 to 3.13)"
   fi
   local stamp="$VENV/.requirements.sha256"
   local want

@@ -1,13 +1,14 @@
 import factory
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+
+from hub.ops.storage import private_storage
 
 from .models import AudioAsset, AudioStatus
 
 
 def _stored_placeholder(n: int) -> str:
     """A stored file name, so saving the asset does not queue it for processing."""
-    return default_storage.save(f"audio/sources/factory-{n}.mp3", ContentFile(b"placeholder"))
+    return private_storage().save(f"audio/sources/factory-{n}.mp3", ContentFile(b"placeholder"))
 
 
 class AudioAssetFactory(factory.django.DjangoModelFactory):

@@ -2,7 +2,12 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
+
+# What the upload form names; the pipeline accepts whatever ffprobe can decode, judged by content.
+COMMON_FORMATS = "WAV, FLAC, MP3, AAC/M4A, Ogg Vorbis, Opus, AIFF"
+ACCEPT = "audio/*,.wav,.flac,.mp3,.m4a,.aac,.ogg,.oga,.opus,.aif,.aiff"
 
 
 class AudioAssetForm(WagtailAdminModelForm):
@@ -11,6 +16,20 @@ class AudioAssetForm(WagtailAdminModelForm):
     Whether the file is a usable recording is judged by the pipeline from its content (ffprobe),
     not from its name; a refusal is shown on the asset with the reason.
     """
+
+    source_help = gettext_lazy(
+        "Formats: %(formats)s, or any other recording ffmpeg can read. Largest file: %(limit)s. "
+        "The hub makes the podcast, low-bandwidth and broadcast versions itself."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "source" in self.fields:
+            self.fields["source"].help_text = self.source_help % {
+                "formats": COMMON_FORMATS,
+                "limit": filesizeformat(settings.HUB_AUDIO_MAX_UPLOAD_BYTES),
+            }
+            self.fields["source"].widget.attrs.setdefault("accept", ACCEPT)
 
     def clean_source(self):
         source = self.cleaned_data.get("source")

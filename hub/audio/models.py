@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from hub.ops.storage import private_storage
+
 from .forms import AudioAssetForm
 
 PODCAST_PRESET = "podcast-mp3"
@@ -25,7 +27,7 @@ BROADCAST_PRESET = "broadcast-wav"
 
 def source_upload_to(instance, filename):
     # The original name is kept in a field; the stored name reveals nothing (a name may reveal a
-    # person) and cannot be guessed: 128 random bits, since the storage may be publicly readable.
+    # person) and cannot be guessed (128 random bits), though the storage is private anyway.
     suffix = PurePosixPath(filename).suffix.lower()[:8]
     return f"audio/sources/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{suffix}"
 
@@ -52,7 +54,11 @@ class AudioAssetQuerySet(models.QuerySet):
 
 class AudioAsset(index.Indexed, models.Model):
     title = models.CharField(_("title"), max_length=255)
-    source = models.FileField(_("source recording"), upload_to=source_upload_to, max_length=255)
+    # Sources, renditions and peaks live in the private storage: the public hears audio only
+    # through hub routes that ask hub.access.policy first (see docs/security.md).
+    source = models.FileField(
+        _("source recording"), upload_to=source_upload_to, storage=private_storage, max_length=255
+    )
     original_filename = models.CharField(_("original file name"), max_length=255, blank=True)
     sha256 = models.CharField(_("SHA-256 of the source"), max_length=64, blank=True, db_index=True)
     size_bytes = models.BigIntegerField(_("size in bytes"), null=True, blank=True)
@@ -73,7 +79,9 @@ class AudioAsset(index.Indexed, models.Model):
     probe_info = models.JSONField(_("probe information"), null=True, blank=True)
     loudness_before = models.JSONField(_("loudness of the source"), null=True, blank=True)
     report = models.JSONField(_("loudness report"), null=True, blank=True)
-    peaks = models.FileField(_("waveform peaks"), upload_to="audio/peaks/", blank=True, max_length=255)
+    peaks = models.FileField(
+        _("waveform peaks"), upload_to="audio/peaks/", storage=private_storage, blank=True, max_length=255
+    )
     error_message = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("processing attempts"), default=0)
     run_token = models.CharField(_("current run"), max_length=32, blank=True, editable=False)
@@ -156,7 +164,7 @@ class Rendition(models.Model):
         AudioAsset, verbose_name=_("audio asset"), on_delete=models.CASCADE, related_name="renditions"
     )
     preset = models.CharField(_("preset"), max_length=40)
-    file = models.FileField(_("file"), upload_to="audio/renditions/", max_length=255)
+    file = models.FileField(_("file"), upload_to="audio/renditions/", storage=private_storage, max_length=255)
     mime_type = models.CharField(_("MIME type"), max_length=64)
     size_bytes = models.BigIntegerField(_("size in bytes"))
     duration_seconds = models.FloatField(_("duration in seconds"))

@@ -81,5 +81,14 @@ def progress_bar(status: str, progress: int, asset_id: int):
         progress,
         _("Processing progress"),
         progress,
-        status,
+        _status_label(status),
     )
+
+
+def _status_label(status: str) -> str:
+    from .models import AudioStatus
+
+    try:
+        return AudioStatus(status).label
+    except ValueError:
+        return status

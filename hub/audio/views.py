@@ -15,6 +15,7 @@ from hub.consent.roles import assets_in_scope, may_handle_asset
 from hub.ops.storage import is_object_storage, presigned_url
 
 from .models import AudioAsset, AudioStatus, Rendition
+from .templatetags.hub_audio_tags import hms
 
 REPROCESS_PERMISSIONS = ("audio.add_audioasset", "audio.change_audioasset")
 DOWNLOAD_SECONDS = 300
@@ -33,7 +34,8 @@ def reprocess_refusal(asset: AudioAsset) -> str | None:
     """Why the asset may not be processed again now; None when it may."""
     from .withdrawal import in_live_use
 
-    if asset.status == AudioStatus.PROCESSING:
+    if asset.status == AudioStatus.PROCESSING and not AudioAsset.objects.stale().filter(pk=asset.pk).exists():
+        # A run that stopped giving signs of life (its worker was killed) may be started again.
         return _("“%(title)s” is being processed right now.") % {"title": asset.title}
     if asset.status == AudioStatus.WITHDRAWN and not in_live_use(asset):
         return _(
@@ -64,7 +66,7 @@ def status(request):
         raise PermissionDenied
     ids = [int(value) for value in request.GET.getlist("id") if value.isdigit()][:200]
     rows = assets_in_scope(request.user, AudioAsset.objects.filter(pk__in=ids)).values(
-        "pk", "status", "progress", "stage", "error_message"
+        "pk", "status", "progress", "stage", "error_message", "duration_seconds"
     )
     return JsonResponse(
         {
@@ -74,6 +76,7 @@ def status(request):
                 "progress": row["progress"],
                 "stage": row["stage"],
                 "error": row["error_message"],
+                "duration": hms(row["duration_seconds"]),
             }
             for row in rows
         }

@@ -3,7 +3,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
@@ -15,6 +15,7 @@ from hub.consent.roles import AudioAssetPermissionPolicy, assets_in_scope
 from . import views
 from .models import AudioAsset
 from .plots import progress_bar
+from .templatetags.hub_audio_tags import hms
 
 
 class StatusColumn(Column):
@@ -52,12 +53,35 @@ class ScopedChooseMixin:
         return assets_in_scope(self.request.user, super().get_object_list())
 
 
+class DurationColumn(Column):
+    """h:mm:ss; the cell is filled in by the live status script when processing finishes."""
+
+    def get_value(self, instance):
+        return format_html(
+            '<span class="hub-audio-duration" data-audio-id="{}">{}</span>',
+            instance.pk,
+            hms(instance.duration_seconds) or "—",
+        )
+
+
+def _chooser_columns(view):
+    return [
+        view.title_column,
+        StatusColumn("status", label=_("Status"), accessor="status"),
+        DurationColumn("duration_seconds", label=_("Duration")),
+    ]
+
+
 class AudioChooseView(ScopedChooseMixin, ChooseView):
-    pass
+    @property
+    def columns(self):
+        return _chooser_columns(self)
 
 
 class AudioChooseResultsView(ScopedChooseMixin, ChooseResultsView):
-    pass
+    @property
+    def columns(self):
+        return _chooser_columns(self)
 
 
 class AudioChooserViewSet(SnippetChooserViewSet):
@@ -73,11 +97,16 @@ class AudioAssetViewSet(SnippetViewSet):
     add_to_admin_menu = True
     inspect_view_enabled = True
     inspect_template_name = "audio/admin/inspect.html"
-    list_display = ["title", StatusColumn("status", label=_("Status")), "duration_seconds", "created_at"]
+    chooser_viewset_class = AudioChooserViewSet
+    list_display = [
+        "title",
+        StatusColumn("status", label=_("Status")),
+        DurationColumn("duration_seconds", label=_("Duration")),
+        DateColumn("created_at", label=_("Uploaded")),
+    ]
     list_filter = ["status"]
     search_fields = ["title", "original_filename"]
 
-    chooser_viewset_class = AudioChooserViewSet
     edit_view_class = _scoped(snippet_views.EditView)
     copy_view_class = _scoped(snippet_views.CopyView)
     delete_view_class = _scoped(snippet_views.DeleteView)

@@ -1,8 +1,10 @@
-"""Take an audio asset's public files down when a consent ends and no live page uses it any more.
+"""Take an audio asset's files down when a consent ends and no live page uses it any more.
 
-Renditions and peaks sit at public URLs (the hub's /media/ or the public bucket behind a CDN), so
-unpublishing the page is not enough: the files go too. The source upload stays, so the audio can
-be processed again if the page is ever published again with a new consent.
+Renditions and peaks sit in the private storage and are handed out only after
+:mod:`hub.access.policy` allows it, so unpublishing the page already stops them at once. The files
+are deleted as well: a signed URL handed out just before stops working, and nothing is kept that
+the person withdrew. The source stays, so the audio can be processed again if the page is ever
+published again with a new consent.
 """
 
 import logging
@@ -16,13 +18,18 @@ logger = logging.getLogger(__name__)
 
 
 def in_live_use(asset: AudioAsset) -> bool:
-    from hub.campaigns.models import CampaignAudioSpot
-    from hub.radio.models import EpisodePage
+    """Does a live page still play this audio: an episode, a campaign spot, or a clip in a page's body?
 
-    return (
-        EpisodePage.objects.live().filter(audio=asset).exists()
-        or CampaignAudioSpot.objects.filter(audio=asset, page__live=True).exists()
-    )
+    Audio that any page links to a withdrawn or expired consent is in use nowhere: the access
+    policy refuses it on every page (a story that clips it shows no player), so its files go.
+    """
+    from hub.access.policy import carrying_episodes, clipping_pages, lapsed_consent, spot_campaigns
+
+    clips = [page.specific for page in clipping_pages(asset)]
+    episodes, campaigns = list(carrying_episodes(asset)), list(spot_campaigns(asset))
+    if not any(page.live for page in (*episodes, *campaigns, *clips)):
+        return False
+    return not lapsed_consent([*episodes, *campaigns, *clips])
 
 
 def withdraw_public_files(asset: AudioAsset) -> list[str]:

@@ -4,6 +4,9 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from .gates import consent_problems
 from .models import Scope
 
+# Relations shown as lists grouped by language, the page's own first (hub.core.locale).
+LOCALE_AWARE_FIELDS = ["themes", "partners", "related_episodes", "related_stories"]
+
 
 class OrganisationPageForm(WagtailAdminPageForm):
     """Keeps a page within its author's organisation.
@@ -49,3 +52,16 @@ class ConsentGatedPageForm(OrganisationPageForm):
             for problem in problems:
                 self.add_error("consents", problem)
         return cleaned_data
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from hub.core.locale import make_choices_locale_aware
+
+        from .widgets import ConsentChooserInput
+
+        locale = getattr(self.instance, "locale", None) if getattr(self.instance, "locale_id", None) else None
+        make_choices_locale_aware(self, locale, LOCALE_AWARE_FIELDS)
+        if "consents" in self.fields:
+            self.fields["consents"].widget = ConsentChooserInput(
+                page=self.instance, language=locale.language_code if locale else None, user=self.for_user
+            )

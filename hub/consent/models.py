@@ -6,8 +6,10 @@ identifiable person appears. The gates in :mod:`hub.consent.gates` refuse to pub
 feed or hand to a partner anything whose records do not cover the channel.
 """
 
+import secrets
+from pathlib import PurePosixPath
+
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -21,9 +23,17 @@ from .widgets import EvidenceInput
 VIEW_PRIVATE = "consent.view_private_consent_fields"
 
 
+def evidence_upload_to(instance, filename):
+    """A random name (128 bits): the original may name the person, and no name may be guessed."""
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    return f"consent/evidence/{secrets.token_hex(16)}{suffix}"
+
+
 def private_storage():
     """Storage for consent evidence (the "private" alias): never at a public URL."""
-    return storages["private"]
+    from hub.ops.storage import private_storage as private
+
+    return private()
 
 
 class Scope(models.TextChoices):
@@ -75,7 +85,7 @@ class ConsentRecord(index.Indexed, models.Model):
     evidence = models.FileField(
         _("evidence"),
         storage=private_storage,
-        upload_to="consent/evidence/",
+        upload_to=evidence_upload_to,
         blank=True,
         help_text=_("The signed form or recording. Stored privately; only consent officers can open it."),
     )

@@ -298,6 +298,9 @@ def setup_roles() -> dict[str, Group]:
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     for page in sections:
         WorkflowPage.objects.update_or_create(page=Page.objects.get(pk=page.pk), defaults={"workflow": workflow})
+    from .editor_permissions import grant_media_permissions
+
+    grant_media_permissions(groups)
     return groups
 
 

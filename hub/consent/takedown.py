@@ -88,8 +88,27 @@ def _partner_pulls(page) -> dict:
     return pulls
 
 
+def _actor(record: ConsentRecord, reason: str):
+    """Who recorded the withdrawal (the takedown acts on their behalf); None for an expiry."""
+    if reason != "withdrawn":
+        return None
+    from wagtail.models import ModelLogEntry
+
+    entry = (
+        ModelLogEntry.objects.for_instance(record)
+        .filter(action="hub.consent.withdraw")
+        .select_related("user")
+        .order_by("-timestamp")
+        .first()
+    )
+    return entry.user if entry is not None else None
+
+
 def apply_lapse(record: ConsentRecord, reason: str, redact: bool = False) -> TakedownReport:
     actions: list[dict] = []
+    actor = _actor(record, reason)
+    # The page history names the person, the reason and who recorded it, not "System".
+    page_log = {"consent": record.public_name, "reason": reason, "text": record.withdrawal_reason}
     for page in linked_pages(record):
         entry = {"page": page.pk, "title": page.title, "locale": page.locale.language_code, "url": page.url_path}
         if not page.live:
@@ -97,9 +116,10 @@ def apply_lapse(record: ConsentRecord, reason: str, redact: bool = False) -> Tak
         elif redact and _redact(page, record):
             entry["action"] = "redacted"
         else:
-            page.unpublish(log_action=True)
+            page.unpublish(user=actor, log_action=True)
             index.remove_object(page)
             entry["action"] = "unpublished"
+            log(page, "hub.consent.page_takedown", user=actor, data=page_log)
         for partner, files in _partner_pulls(page).items():
             # get_or_create, then deliver whatever is still undelivered: when a run is retried after
             # a crash, the notice exists already and its e-mail still goes out (at least once).
@@ -111,7 +131,7 @@ def apply_lapse(record: ConsentRecord, reason: str, redact: bool = False) -> Tak
         actions.append(entry)
     _withdraw_audio(actions)
     report = TakedownReport.objects.create(consent=record, reason=reason, actions=actions)
-    log(record, "hub.consent.takedown", data={"reason": reason, "pages": len(actions)})
+    log(record, "hub.consent.takedown", user=actor, data={"reason": reason, "pages": len(actions)})
     consent_lapsed.send(sender=ConsentRecord, record=record, pages=[a["page"] for a in actions])
     deliver_report(report)
     return report

@@ -3,11 +3,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
+from wagtail.log_actions import LogFormatter
 from wagtail.models import WorkflowState
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import views
+from . import admin_views, publish_messages, views  # noqa: F401 - publish_messages registers hooks
 from .models import VIEW_PRIVATE, ConsentRecord
 
 
@@ -17,7 +18,19 @@ class ConsentRecordViewSet(SnippetViewSet):
     menu_label = _("Consent")
     menu_order = 320
     add_to_admin_menu = True
-    list_display = ["public_name", "granted_on", "expires_on", "withdrawn_on"]
+    index_view_class = admin_views.ConsentIndexView
+    add_view_class = admin_views.ConsentCreateView
+    create_template_name = "consent/create_for_page.html"
+    chooser_viewset_class = admin_views.ConsentChooserViewSet
+    list_display = [
+        admin_views.NameTitleColumn(
+            "public_name",
+            label=_("Name"),
+            url_name="wagtailsnippets_consent_consentrecord:edit",
+            sort_key="public_name",
+        ),
+        *admin_views.detail_columns(),
+    ]
     list_filter = ["scope_website", "scope_podcast", "scope_broadcast", "withdrawn_on"]
     search_fields = ["public_name"]
 
@@ -57,6 +70,19 @@ def consent_log_actions(actions):
         _("Scheduled publishing refused"),
         _("Scheduled publishing refused: the consent does not cover the website"),
     )
+
+    @actions.register_action("hub.consent.page_takedown")
+    class PageTakenDown(LogFormatter):
+        label = _("Taken down after consent ended")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            if data.get("reason") == "expired":
+                return _("Taken offline: the consent of %(name)s expired.") % {"name": data.get("consent", "")}
+            return _("Taken offline: %(name)s withdrew their consent. Reason given: %(reason)s") % {
+                "name": data.get("consent", ""),
+                "reason": data.get("text", "") or "—",
+            }
 
 
 class ConsentPanel(Component):

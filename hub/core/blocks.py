@@ -45,6 +45,12 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class AudioClipBlock(blocks.StructBlock):
+    """A clip of any audio asset; its template plays it only where ``hub.access.policy`` allows.
+
+    An episode's audio stays unheard in a story until the episode itself may be heard (release,
+    consent), and a withdrawn asset disappears from every story at once.
+    """
+
     audio = SnippetChooserBlock("audio.AudioAsset", label=_("Audio"))
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=255)
 

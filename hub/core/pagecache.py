@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,17 +41,37 @@ def cache_seconds() -> int:
 def generation() -> int:
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, None)
-        value = cache.get(GENERATION_KEY, 1)
+        # A clock reading, not 1: a generation that was evicted (or lost with a restarted cache)
+        # must never start again at a number whose old entries may still be stored.
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        value = cache.get(GENERATION_KEY, 0)
     return value
 
 
+def clear_page_cache_now_and_on_commit(**_kwargs) -> None:
+    """Clear at once, and again when the transaction that made the change commits.
+
+    Another process (a web worker while the task worker unpublishes) may render a page between
+    the change and its commit, still seeing the old rows, and cache it under the new generation;
+    the second clear retires that entry as soon as the change is visible.
+    """
+    from django.db import transaction
+
+    clear_page_cache()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(clear_page_cache)
+
+
 def clear_page_cache(**_kwargs) -> None:
-    """Make every cached page unreachable (signal receiver; also callable directly)."""
+    """Make every cached page unreachable (signal receiver; also callable directly).
+
+    With the cache down this does nothing at once; the resilient cache backend runs it again as
+    soon as the cache answers (``hub.ops.cache.on_recovery``), so no page outlives a change.
+    """
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet, or it was evicted
-        cache.set(GENERATION_KEY, 2, None)
+        cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
 def _key(request) -> str:
@@ -141,9 +162,12 @@ def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    page_published.connect(clear_page_cache, dispatch_uid="hub-pagecache-published")
-    page_unpublished.connect(clear_page_cache, dispatch_uid="hub-pagecache-unpublished")
-    post_page_move.connect(clear_page_cache, dispatch_uid="hub-pagecache-moved")
+    from hub.ops.cache import on_recovery
+
+    on_recovery(clear_page_cache)
+    page_published.connect(clear_page_cache_now_and_on_commit, dispatch_uid="hub-pagecache-published")
+    page_unpublished.connect(clear_page_cache_now_and_on_commit, dispatch_uid="hub-pagecache-unpublished")
+    post_page_move.connect(clear_page_cache_now_and_on_commit, dispatch_uid="hub-pagecache-moved")
     from wagtail.models import Page
 
     watched_apps = {"wagtailcore", "wagtailimages", "wagtaildocs", "core", "stories", "radio", "campaigns"}
@@ -155,7 +179,7 @@ def connect_signals() -> None:
     def receiver(sender, **kwargs):
         meta = sender._meta
         if issubclass(sender, Page) or (meta.app_label in watched_apps and meta.model_name not in ignored):
-            clear_page_cache()
+            clear_page_cache_now_and_on_commit()
 
     post_save.connect(receiver, weak=False, dispatch_uid="hub-pagecache-saved")
     post_delete.connect(receiver, weak=False, dispatch_uid="hub-pagecache-deleted")

@@ -40,7 +40,9 @@ def absolute(request, url: str) -> str:
 
 
 def site_name() -> str:
-    return getattr(settings, "WAGTAIL_SITE_NAME", "Volunteering Hub")
+    from hub.core.context_processors import site_name as translated_site_name
+
+    return translated_site_name()
 
 
 def _image(request, image, spec: str, alt: str = "") -> dict | None:

@@ -1,4 +1,4 @@
-"""Media serving for the embedded setup (production serves media from object storage).
+"""Public media serving for the embedded setup (production serves it from object storage).
 
 ``ranged_file_response`` is the one place that answers HEAD, conditional and byte-range
 requests for a file; ``serve_media`` (MEDIA_URL), the feeds' enclosures and the partners'
@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils._os import safe_join
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.http import require_safe
 
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -62,6 +62,18 @@ def _if_none_match(header: str, etag: str) -> bool:
     return False
 
 
+def _if_range_matches(header: str | None, etag: str | None, last_modified: float | None) -> bool:
+    """RFC 9110 13.1.5: may the Range be honoured? Strong comparison of an entity tag; a date must be
+    exactly the Last-Modified time. Anything else (a weak tag, an unparsable date) means no."""
+    if header is None:
+        return True
+    header = header.strip()
+    if header.startswith(('"', "W/")):
+        return bool(etag) and not header.startswith("W/") and not etag.startswith("W/") and header == etag
+    parsed = parse_http_date_safe(header)
+    return parsed is not None and last_modified is not None and parsed == int(last_modified)
+
+
 def ranged_file_response(
     request,
     open_file: Callable[[], object],
@@ -73,7 +85,7 @@ def ranged_file_response(
     on_close: Callable[[int, int], None] | None = None,
     headers: dict[str, str] | None = None,
 ) -> HttpResponse:
-    """Answer GET/HEAD for a file of ``size`` bytes with conditional GET and one byte range.
+    """Answer GET/HEAD for a file of ``size`` bytes with conditional GET, If-Range and one byte range.
 
     ``open_file`` returns a binary, seekable handle; it is called only when bytes are sent.
     ``on_close(status, bytes_sent)`` is called once the body has been sent (GET only).
@@ -92,6 +104,8 @@ def ranged_file_response(
         return response
 
     range_header = request.headers.get("Range", "")
+    if range_header and not _if_range_matches(request.headers.get("If-Range"), etag, last_modified):
+        range_header = ""  # the client's copy is of another version: send the whole new file
     match = RANGE_RE.match(range_header.strip()) if range_header else None
     if range_header and match and (match.group(1) or match.group(2)):
         first, last = match.groups()
@@ -126,9 +140,22 @@ def ranged_file_response(
     return response
 
 
+def is_public_media(path: str) -> bool:
+    """Only these folders of MEDIA_ROOT are public (image renditions, published feed files)."""
+    prefixes = getattr(settings, "HUB_PUBLIC_MEDIA_PREFIXES", ())
+    return any(path.startswith(prefix) for prefix in prefixes) and ".." not in path.split("/")
+
+
 @require_safe
 def serve_media(request, path):
-    """Serve a file from MEDIA_ROOT with HEAD, conditional GET and single byte-range support."""
+    """Serve a public file from MEDIA_ROOT with HEAD, conditional GET, If-Range and byte ranges.
+
+    Only ``HUB_PUBLIC_MEDIA_PREFIXES`` are served. Everything else in MEDIA_ROOT (Wagtail
+    documents, original images) is a 404 here: documents go through Wagtail's serve view, which
+    checks their collection's privacy and hub.access.policy; audio lives outside MEDIA_ROOT.
+    """
+    if not is_public_media(path):
+        raise Http404
     try:
         full_path = Path(safe_join(settings.MEDIA_ROOT, path))
     except Exception as exc:  # SuspiciousFileOperation on traversal attempts

@@ -292,10 +292,9 @@ class Urls:
         return absolute(self.base, default_storage.url(name)) if name else ""
 
     def media(self, rendition: dict, view_name: str, *args) -> str:
-        """The hub's stable URL (embedded setup: Range/HEAD served by the hub) or the storage/CDN URL."""
-        if self.local:
-            return self.view(view_name, *args)
-        return self.file(rendition["file"])
+        """The hub's stable URL: audio sits in the private storage, and the route asks the access
+        policy on every request before it hands the file over (hub.access.delivery)."""
+        return self.view(view_name, *args)
 
     def load_published(self, episode_pks) -> None:
         """With object storage, learn which chapters/transcript files are in the bucket (one cache read)."""

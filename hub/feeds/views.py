@@ -4,19 +4,20 @@ Every feed goes through :mod:`hub.feeds.cache`: a warm request is answered from 
 without a database query, with ETag/Last-Modified, 304s (also gzipped), HEAD and Cache-Control.
 """
 
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
 from wagtail.models import Locale
 
-from hub.core.views import ranged_file_response
+from hub.access.delivery import deliver_rendition
+from hub.access.policy import PODCAST, Viewer, may_see
 from hub.radio.models import EpisodePage, ShowPage
 
 from . import cache as feed_cache
 from . import transcripts
-from .data import Urls, chapters_of, consent_cleared, gather_show, show_base_url, uses_local_storage
+from .data import Urls, chapters_of, gather_show, show_base_url
 from .files import chapters_document
 from .middleware import cache_name
 from .opml import render_opml
@@ -93,9 +94,9 @@ def shows_opml(request):
 
 
 def _released_episode(episode_id):
-    released = consent_cleared(EpisodePage.objects.live().public().publicly_released(), "podcast")
-    episode = released.select_related("audio").filter(pk=episode_id).first()
-    if episode is None:
+    """The episode, if the public may have it in a podcast app now (hub.access.policy decides)."""
+    episode = EpisodePage.objects.select_related("audio").filter(pk=episode_id).first()
+    if episode is None or not may_see(Viewer(), episode, PODCAST):
         raise Http404
     return episode
 
@@ -138,27 +139,31 @@ def episode_transcript(request, episode_id, transcript_id, fmt):
 
 @require_safe
 def episode_audio(request, episode_id, ext):
-    """The episode's podcast MP3 (or Opus) at a stable URL, with HEAD and byte ranges.
+    """The episode's podcast MP3 (or Opus) at a stable URL, with HEAD, byte ranges and If-Range.
 
-    In the embedded setup the hub serves the file itself; with object storage it redirects to
-    the storage/CDN URL (feeds then link there directly).
+    Feeds link here, never to the storage: the policy is asked on every request, then the bytes
+    are handed over by :func:`hub.access.delivery.deliver` (a signed URL, nginx or the hub).
     """
     preset = AUDIO_PRESETS.get(ext)
     if preset is None:
         raise Http404
-    episode = _released_episode(episode_id)
-    rendition = episode.audio.rendition(preset) if episode.audio_id else None
-    if rendition is None or rendition.extension.lstrip(".") != ext:
-        raise Http404
-    field_file = rendition.file
-    if not uses_local_storage(field_file):
-        return HttpResponseRedirect(field_file.url)
-    filename = f"{episode.slug}{rendition.extension}"
+
+    def decide():
+        episode = _released_episode(episode_id)
+        rendition = episode.audio.rendition(preset) if episode.audio_id else None
+        if rendition is None or rendition.extension.lstrip(".") != ext:
+            raise Http404
+        return episode.slug, rendition
+
+    # With the database away, the last answer (purged by every withdrawal) keeps podcast apps playing.
+    slug, rendition = feed_cache.decided(f"episode-audio:{episode_id}:{ext}", decide)
+    filename = f"{slug}{rendition.extension}"
     response = rendition_response(
         request,
         rendition,
         headers={
-            "Cache-Control": "public, max-age=86400",
+            # Shared caches must ask again: a withdrawal or takedown answers 404 at once.
+            "Cache-Control": "public, no-cache",
             "Content-Disposition": f"inline; filename*=UTF-8''{_quote(filename)}",
             **CORS,
         },
@@ -168,20 +173,10 @@ def episode_audio(request, episode_id, ext):
     return response
 
 
-def rendition_response(request, rendition, *, headers: dict, on_close=None):
-    """A rendition from local storage with HEAD and byte ranges; None when its file is missing."""
-    storage, name = rendition.file.storage, rendition.file.name
-    if not storage.exists(name):
-        return None
-    return ranged_file_response(
-        request,
-        lambda: storage.open(name, "rb"),
-        size=storage.size(name),
-        content_type=rendition.mime_type,
-        etag=f'"{rendition.sha256[:32]}"',
-        last_modified=rendition.created_at.timestamp(),
-        on_close=on_close,
-        headers=headers,
+def rendition_response(request, rendition, *, headers: dict, on_close=None, download_name: str = "", seconds=None):
+    """A rendition handed over after the caller's policy check; None when its file is missing."""
+    return deliver_rendition(
+        request, rendition, headers=headers, on_close=on_close, download_name=download_name, seconds=seconds
     )
 
 

@@ -1,5 +1,9 @@
 """Is every service the hub depends on reachable from this node? (``/healthz``)
 
+The node is ``fail`` (503: take it out of rotation) when the database, a task queue or the
+storage does not answer, and ``degraded`` (still 200) when only the cache fails or failed within
+the last half minute: pages and feeds are then rendered from the database, slower but correct.
+
 Each check does the smallest real round trip: ``SELECT 1`` on every database, a set and get
 in the cache, a PING to the Redis of every task queue (or a read of the task table for the
 database backend), and a HEAD on the bucket (or a writable media folder). Probes use short
@@ -20,6 +24,8 @@ from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import connections
+
+from .cache import ResilientCacheMixin
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +60,9 @@ def check_cache() -> dict[str, str]:
     cache = caches["default"]
     if isinstance(cache, DummyCache):  # caching turned off on purpose: nothing to reach
         return {"backend": "DummyCache"}
+    if isinstance(cache, ResilientCacheMixin):
+        cache.probe()  # raises while the cache is down; a success ends this process's outage
+        return {"backend": type(cache).__name__, **cache.outage.as_dict()}
     key = f"healthz:{uuid.uuid4().hex}"
     cache.set(key, "1", timeout=10)
     if cache.get(key) != "1":
@@ -142,6 +151,21 @@ CHECKS: dict[str, Callable[[], dict[str, str]]] = {
     "queue": check_queue,
     "storage": check_storage,
 }
+
+
+# Checks whose failure slows the node down but does not stop it from answering correctly.
+NON_CRITICAL = frozenset({"cache"})
+
+
+def overall(results: list[CheckResult]) -> tuple[str, int]:
+    """("ok" | "degraded" | "fail", HTTP status) of a node from its checks."""
+    if any(not result.ok and result.name not in NON_CRITICAL for result in results):
+        return "fail", 503
+    cache = caches["default"]
+    recently = isinstance(cache, ResilientCacheMixin) and cache.outage.degraded()
+    if any(not result.ok for result in results) or recently:
+        return "degraded", 200
+    return "ok", 200
 
 
 def run_checks() -> list[CheckResult]:

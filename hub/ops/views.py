@@ -9,18 +9,18 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from .health import run_checks
-from .jobs import failed_jobs, rq_backend
+from .health import overall, run_checks
+from .jobs import BUSY, SETTLED, failed_jobs, rq_backend
 
 
 @never_cache
 @require_safe
 def healthz(request):
-    """200 when the database, cache, task queues and storage answer; 503 naming what does not."""
+    """200 when the node can serve ("ok", or "degraded" without its cache); 503 naming what fails."""
     results = run_checks()
-    healthy = all(result.ok for result in results)
-    body = {"status": "ok" if healthy else "fail", "checks": {result.name: result.as_dict() for result in results}}
-    return JsonResponse(body, status=200 if healthy else 503)
+    state, status = overall(results)
+    body = {"status": state, "checks": {result.name: result.as_dict() for result in results}}
+    return JsonResponse(body, status=status)
 
 
 def _require_superuser(request):
@@ -99,9 +99,16 @@ def _failed_job(queue_name, job_id):
 def retry_job(request, queue_name, job_id):
     _require_superuser(request)
     backend, queue, job = _failed_job(queue_name, job_id)
-    backend.policy_for(job.func_name).before_retry(job.args, job.kwargs)
-    queue.failed_job_registry.requeue(job)
-    messages.success(request, _("The job is queued again."))
+    outcome = backend.policy_for(job.func_name).before_retry(job.args, job.kwargs)
+    if outcome == SETTLED:
+        queue.failed_job_registry.remove(job, delete_job=True)
+        messages.info(request, _("Nothing to run again: its work is already done. The failed entry was removed."))
+    elif outcome == BUSY:
+        queue.failed_job_registry.remove(job, delete_job=True)
+        messages.info(request, _("Another run is doing this work right now. The failed entry was removed."))
+    else:
+        queue.failed_job_registry.requeue(job)
+        messages.success(request, _("The job is queued again."))
     return redirect("hub_ops_jobs")
 
 

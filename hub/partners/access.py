@@ -5,6 +5,12 @@ against the client's address in the cache; past ``HUB_PARTNER_FAILURE_LIMIT`` fa
 ``HUB_PARTNER_FAILURE_WINDOW`` seconds the address gets 429 for the rest of the window, valid
 token or not.
 
+Without the cache (Redis down) the limit still holds: every failure is also counted in the
+memory of the process that saw it (bounded, expiring with the same window), and while this
+process finds the cache down (``hub.ops.cache.available``) an address is refused when either
+count reaches the limit. While the shared count is unavailable a guesser
+spread over N web processes gets at most N times the limit per window, not an unlimited number.
+
 Behind a reverse proxy every request comes from the proxy's address, so one guesser would lock
 out every partner. The client's address is then read from ``X-Forwarded-For``, but only when the
 request comes from a proxy listed in ``HUB_TRUSTED_PROXIES`` (addresses or networks; none by
@@ -22,12 +28,16 @@ import hashlib
 import ipaddress
 import logging
 import re
+import threading
+import time
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotFound
 from django.utils.translation import gettext as _
+
+from hub.feeds import cache as feed_cache
 
 from .models import PartnerFeedToken
 
@@ -111,12 +121,48 @@ def _window() -> int:
     return int(getattr(settings, "HUB_PARTNER_FAILURE_WINDOW", 600))
 
 
+class LocalFailures:
+    """Failures per key in this process's memory: (count, end of window), at most ``size`` keys."""
+
+    def __init__(self, size: int = 10_000):
+        self.size = size
+        self.entries: dict[str, tuple[int, float]] = {}
+        self.lock = threading.Lock()
+
+    def count(self, key: str) -> int:
+        entry = self.entries.get(key)
+        return entry[0] if entry is not None and entry[1] > time.monotonic() else 0
+
+    def add(self, key: str, window: int) -> None:
+        now = time.monotonic()
+        with self.lock:
+            count, ends = self.entries.get(key, (0, 0.0))
+            if ends <= now:
+                count, ends = 0, now + window
+            if key not in self.entries and len(self.entries) >= self.size:
+                self.entries = {k: v for k, v in self.entries.items() if v[1] > now}
+                if len(self.entries) >= self.size:  # all live: drop the oldest half
+                    keep = sorted(self.entries.items(), key=lambda item: item[1][1])[self.size // 2 :]
+                    self.entries = dict(keep)
+            self.entries[key] = (count + 1, ends)
+
+
+_local_failures = LocalFailures()
+
+
 def is_rate_limited(request) -> bool:
-    return (cache.get(_failure_key(request)) or 0) >= _limit()
+    from hub.ops.cache import available
+
+    key = _failure_key(request)
+    shared = cache.get(key) or 0  # a cache outage reads as 0 (hub.ops.cache): the local count then holds
+    if shared >= _limit():
+        return True
+    return not available() and _local_failures.count(key) >= _limit()
 
 
 def record_failure(request) -> None:
     key = _failure_key(request)
+    _local_failures.add(key, _window())
     if cache.add(key, 1, _window()):
         return
     try:
@@ -139,11 +185,28 @@ def not_found() -> HttpResponse:
     return response
 
 
+class _UnknownToken(Exception):
+    """Raised through ``decided`` so that a refusal is never remembered."""
+
+
+def _known_token(raw: str):
+    token = PartnerFeedToken.authenticate(raw)
+    if token is None:
+        raise _UnknownToken
+    return token
+
+
 def authenticate(request, raw: str):
     """(token, None) for a good token, else (None, the response to send)."""
     if is_rate_limited(request):
         return None, too_many_requests()
-    token = PartnerFeedToken.authenticate(raw)
+    # A good token is remembered briefly (hub.feeds.cache.decided) so that partner feeds already in
+    # the cache stay available while the database is away; unknown tokens are never remembered.
+    name = "partner-token:" + hashlib.sha256(raw.encode()).hexdigest()
+    try:
+        token = feed_cache.decided(name, lambda: _known_token(raw), seconds=60)
+    except _UnknownToken:
+        token = None
     if token is None:
         record_failure(request)
         return None, not_found()

@@ -2,22 +2,23 @@
 
 The feed is built in :mod:`hub.feeds` like every other feed and cached without the token: the
 cached bytes carry a placeholder that is replaced with the caller's token on the way out.
-Downloads are served with HEAD and byte ranges in the embedded setup and redirect to a
-short-lived signed storage URL in production; each one leaves a :class:`PullReceipt`.
+Downloads ask :mod:`hub.access.policy`, then are handed over by :mod:`hub.access.delivery`: with
+HEAD and byte ranges in the embedded setup, through nginx, or as a redirect to a short-lived
+signed URL of the private bucket; each one leaves a :class:`PullReceipt`.
 """
 
 import logging
 from urllib.parse import quote
 
-from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from hub.access.policy import PARTNER, Viewer, may_see
 from hub.feeds import cache as feed_cache
-from hub.feeds.data import gather_partner, partner_episodes, show_base_url, uses_local_storage
+from hub.feeds.data import gather_partner, show_base_url
 from hub.feeds.podcast import render_podcast
 from hub.feeds.views import rendition_response
-from hub.ops.storage import presigned_url
+from hub.radio.models import EpisodePage
 
 from .access import authenticate, not_found
 from .models import DeliveryFormat, PullReceipt
@@ -25,8 +26,8 @@ from .models import DeliveryFormat, PullReceipt
 logger = logging.getLogger(__name__)
 
 TOKEN_PLACEHOLDER = "HUB-PARTNER-TOKEN-PLACEHOLDER"  # noqa: S105 (a marker, not a secret)
+SIGNED_URL_SECONDS = 300  # a partner's signed URL: long enough to start the download, no longer
 PRIVATE_HEADERS = {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
-SIGNED_URL_SECONDS = 300
 
 
 @require_safe
@@ -83,9 +84,13 @@ def partner_download(request, token, episode_id, ext):
     if refusal is not None:
         return refusal
     partner = feed_token.partner
-    _shows, _live, available = partner_episodes(partner)
-    episode = available.select_related("audio").prefetch_related("audio__renditions").filter(pk=episode_id).first()
-    rendition = _rendition_for(episode, partner, ext) if episode is not None else None
+    episode = (
+        EpisodePage.objects.select_related("audio").prefetch_related("audio__renditions").filter(pk=episode_id).first()
+    )
+    # The partner's shows, release window, rights and consent: hub.access.policy asks hub.feeds.data.
+    if episode is None or not may_see(Viewer.of_partner(partner, request), episode, PARTNER):
+        return not_found()
+    rendition = _rendition_for(episode, partner, ext)
     if rendition is None:
         return not_found()
 
@@ -103,18 +108,7 @@ def partner_download(request, token, episode_id, ext):
         "range_requested": request.headers.get("Range", "")[:100],
         "user_agent": request.headers.get("User-Agent", "")[:512],
     }
-    field_file = rendition.file
     filename = f"{episode.slug}{rendition.extension}"
-    if not uses_local_storage(field_file):
-        signed = presigned_url(
-            field_file.name, storage=field_file.storage, seconds=SIGNED_URL_SECONDS, download_name=filename
-        )
-        response = HttpResponseRedirect(signed)
-        if request.method == "GET":
-            PullReceipt.objects.create(status_code=302, bytes_sent=None, **receipt_fields)
-        response["Cache-Control"] = "no-store"
-        return response
-
     receipt_id = []
 
     def finished(status, sent):
@@ -127,6 +121,8 @@ def partner_download(request, token, episode_id, ext):
         request,
         rendition,
         on_close=finished,
+        download_name=filename,
+        seconds=SIGNED_URL_SECONDS,
         headers={
             "Cache-Control": "private, no-store",
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename, safe='')}",
@@ -135,7 +131,10 @@ def partner_download(request, token, episode_id, ext):
     )
     if response is None:
         return not_found()
-    if request.method == "GET" and response.status_code in (200, 206):
+    if request.method == "GET" and response.status_code == 302:
+        # A short-lived signed URL of the private bucket: the bytes go from there.
+        PullReceipt.objects.create(status_code=302, bytes_sent=None, **receipt_fields)
+    elif request.method == "GET" and response.status_code in (200, 206):
         receipt = PullReceipt.objects.create(status_code=response.status_code, bytes_sent=0, **receipt_fields)
         receipt_id.append(receipt.pk)
     return response

@@ -257,6 +257,16 @@ def audio_publish_problem(audio) -> str | None:
     """Why an episode with this audio cannot be published, or None."""
     if audio is None:
         return _("An episode needs its audio before it can be published.")
+    if audio.status == "withdrawn":
+        return _(
+            "The audio “%(title)s” was taken offline because a consent of someone heard in it ended. "
+            "It cannot be published with this episode; choose another recording or ask a consent officer."
+        ) % {"title": audio.title}
+    if audio.status == "failed":
+        return _("The audio “%(title)s” could not be processed: %(error)s") % {
+            "title": audio.title,
+            "error": audio.error_message or audio.get_status_display(),
+        }
     if audio.status != "ready":
         return _("The audio “%(title)s” is not ready (%(status)s). Publish once processing has finished.") % {
             "title": audio.title,

@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.db.models import prefetch_related_objects
 
 logger = logging.getLogger(__name__)
@@ -108,7 +107,7 @@ def _file_of(value: Any):
 
 def _read_text(field_file) -> str | None:
     try:
-        with default_storage.open(field_file.name, "rb") as handle:
+        with field_file.storage.open(field_file.name, "rb") as handle:
             data = handle.read()
     except (OSError, ValueError):
         logger.warning("Could not read %s", getattr(field_file, "name", field_file))
@@ -407,8 +406,10 @@ def waveform_peaks(audio, points: int = WAVEFORM_POINTS) -> list[float]:
 def _rendition_data(rendition) -> dict | None:
     if rendition is None or not rendition.file:
         return None
+    from hub.access.views import audio_url
+
     return {
-        "url": rendition.file.url,
+        "url": audio_url(rendition),
         "mime_type": rendition.mime_type,
         "size_bytes": rendition.size_bytes,
         "bitrate": rendition.bitrate,
@@ -452,8 +453,13 @@ def wants_lowband(request) -> bool:
 
 
 def episode_player(episode, request=None) -> dict | None:
-    """The player of an episode page: its audio, chapters and transcript."""
+    """The player of an episode page: its audio, chapters and transcript (if the visitor may hear it)."""
     audio = getattr(episode, "audio", None)
+    if audio is not None and request is not None:
+        from hub.access.policy import WEBSITE, Viewer, may_see
+
+        if not may_see(Viewer.of(request), audio, WEBSITE):
+            return None
     return audio_player(
         audio,
         lowband=wants_lowband(request),

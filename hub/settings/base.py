@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "hub.demo",
     "hub.ops",
     "hub.consent",
+    "hub.access",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hub.ops.middleware.DatabaseOutageMiddleware",  # 503 + Retry-After, not 500, when the database is away
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hub.feeds.middleware.FeedCacheMiddleware",  # cached public feeds and their 304s, before the rest
@@ -159,13 +161,24 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Consent evidence: outside MEDIA_ROOT, no URL; served only through a permission-checked view.
+    # Audio sources, renditions and peaks, and consent evidence: outside MEDIA_ROOT, no URL. Served
+    # only by routes that ask hub.access.policy first (docs/security.md).
     "private": {
         "BACKEND": "hub.consent.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": VAR_DIR / "private"},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The only folders of the public storage anyone may read without asking the hub: image renditions
+# and the chapters/transcript files of published episodes. /media/ serves nothing else.
+HUB_PUBLIC_MEDIA_PREFIXES = ("images/", "episodes/")
+# Documents always go through Wagtail's serve view (collection privacy, hub.access.policy).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Lifetime of the signed URL a listener is redirected to on object storage (seconds).
+HUB_AUDIO_URL_SECONDS = int(os.environ.get("HUB_AUDIO_URL_SECONDS", "900"))
+# nginx's internal location of the private folder: files are then sent by nginx (X-Accel-Redirect)
+# after the hub's policy check. Empty: the hub sends them itself.
+HUB_ACCEL_REDIRECT_LOCATION = os.environ.get("HUB_ACCEL_REDIRECT_LOCATION", "")
 # Large uploads stream to disk rather than memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -187,6 +200,10 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
+# No avatars from gravatar.com: the admin makes no request about its editors to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the admin's dashboard ask releases.wagtail.org for a new version (pip and the changelog tell).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Anonymous HTML pages are cached this long, and cleared on every publish (hub/core/pagecache.py).
 HUB_PAGE_CACHE_SECONDS = int(os.environ.get("HUB_PAGE_CACHE_SECONDS", "600"))
 
@@ -202,8 +219,12 @@ LOGGING = {
 # --- Audio pipeline ------------------------------------------------------------------
 HUB_AUDIO_MAX_UPLOAD_BYTES = int(os.environ.get("HUB_AUDIO_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
 HUB_AUDIO_MAX_DURATION_SECONDS = float(os.environ.get("HUB_AUDIO_MAX_DURATION_SECONDS", str(6 * 3600)))
-# A processing run whose worker has given no sign of life for this long is presumed dead.
-HUB_AUDIO_STALE_SECONDS = int(os.environ.get("HUB_AUDIO_STALE_SECONDS", "600"))
+# A processing run whose worker has given no sign of life for this long is presumed dead. A run
+# writes its heartbeat every HUB_AUDIO_HEARTBEAT_SECONDS from a thread of its own, whatever the
+# pipeline is doing, so a live run never looks dead; the workers' sweep (hub.audio.tasks.
+# requeue_stale) queues a dead one again.
+HUB_AUDIO_HEARTBEAT_SECONDS = int(os.environ.get("HUB_AUDIO_HEARTBEAT_SECONDS", "10"))
+HUB_AUDIO_STALE_SECONDS = int(os.environ.get("HUB_AUDIO_STALE_SECONDS", "45"))
 HUB_AUDIO_TEMP_DIR = os.environ.get("HUB_AUDIO_TEMP_DIR") or None
 
 # --- Feeds and partner feeds (hub/feeds, hub/partners) --------------------------------

@@ -1,6 +1,6 @@
 """Production profile: every secret and every address comes from the environment.
 
-The README lists each variable. The profile refuses to start without ``DJANGO_SECRET_KEY``.
+docs/production.md lists each variable. The profile refuses to start without ``DJANGO_SECRET_KEY``.
 Without the optional variables it still runs on one machine (SQLite, local disk, the database
 task backend); with ``DATABASE_URL``, ``REDIS_URL``, ``HUB_TASK_BACKEND=rq`` and ``HUB_S3_BUCKET``
 the same code runs on PostgreSQL, Redis, RQ workers and object storage, on as many web and worker
@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, MIDDLEWARE, STORAGES, TASKS, WAGTAILDOCS_MAX_UPLOAD_SIZE
+from .base import INSTALLED_APPS, MIDDLEWARE, STORAGES, TASKS, VAR_DIR, WAGTAILDOCS_MAX_UPLOAD_SIZE
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -61,25 +61,38 @@ if database_url := os.environ.get("DATABASE_URL"):
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
-# --- Cache: Redis when REDIS_URL (or HUB_CACHE_URL, for a separate instance) is set.
-# HUB_CACHE_URL=locmem:// keeps a cache per process; dummy:// turns caching off (benchmarks, debugging).
+# --- Cache: Redis when REDIS_URL (or HUB_CACHE_URL, for a separate instance) is set, else a folder
+# on local disk that every process of the machine shares (web workers and the task worker alike, so
+# a withdrawal run by the worker clears the pages the web server caches). A cache that fails is a
+# miss, never an error (hub/ops/cache.py). HUB_CACHE_URL=file:///path names the folder;
+# locmem:// keeps a cache per process (one process only!); dummy:// turns caching off.
 redis_url = os.environ.get("REDIS_URL", "")
 cache_url = os.environ.get("HUB_CACHE_URL", redis_url)
+cache_timeout = float(os.environ.get("HUB_CACHE_SOCKET_TIMEOUT", "1"))
 if cache_url.startswith("dummy:"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 elif cache_url.startswith(("redis:", "rediss:", "unix:")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hub.ops.cache.ResilientRedisCache",
             "LOCATION": cache_url,
             "KEY_PREFIX": "hub",
-            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+            # Short: a cache that does not answer at once is treated as a miss (and retried a second later).
+            "OPTIONS": {"socket_connect_timeout": cache_timeout, "socket_timeout": cache_timeout},
         }
     }
-elif not cache_url or cache_url.startswith("locmem:"):
+elif not cache_url or cache_url.startswith("file:"):
+    CACHES = {
+        "default": {
+            "BACKEND": "hub.ops.cache.ResilientFileCache",
+            "LOCATION": cache_url.removeprefix("file://") or str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": env_int("HUB_CACHE_MAX_ENTRIES", 5000)},
+        }
+    }
+elif cache_url.startswith("locmem:"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    raise ImproperlyConfigured("HUB_CACHE_URL must be redis://..., rediss://..., locmem:// or dummy://")
+    raise ImproperlyConfigured("HUB_CACHE_URL must be redis://..., rediss://..., file:///folder, locmem:// or dummy://")
 
 # --- Background tasks: the database backend (embedded) or RQ on Redis (scale-out).
 task_backend = os.environ.get("HUB_TASK_BACKEND", "database")
@@ -90,7 +103,8 @@ if task_backend == "rq":
     task_timeout = env_int("HUB_TASK_TIMEOUT", 600)
     RQ_QUEUES = {name: {"URL": redis_url, "DEFAULT_TIMEOUT": task_timeout} for name in ("default", "audio")}
     # Workers run django-tasks' Task objects through this job class; `rqworker` picks it up from here.
-    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+    # HubWorker: re-registers after a Redis restart, keeps its scheduler alive, requeues dead audio runs.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "hub.ops.jobs.HubWorker"}
     RQ_SHOW_ADMIN_LINK = False
     TASKS = {
         "default": {
@@ -113,7 +127,18 @@ else:
 
 # --- Storage: local disk by default, S3-compatible object storage when a bucket is named.
 HUB_PRIVATE_URL_SECONDS = env_int("HUB_PRIVATE_URL_SECONDS", 300)
+HUB_AUDIO_URL_SECONDS = env_int("HUB_AUDIO_URL_SECONDS", 900)
+# At start, prove that an unsigned request for an object of the private bucket is refused.
+HUB_VERIFY_PRIVATE_STORAGE = env_bool("HUB_VERIFY_PRIVATE_STORAGE", True)
 if bucket := os.environ.get("HUB_S3_BUCKET"):
+    private_bucket = os.environ.get("HUB_S3_PRIVATE_BUCKET", "").strip()
+    if not private_bucket or private_bucket == bucket:
+        raise ImproperlyConfigured(
+            "HUB_S3_PRIVATE_BUCKET must name a second bucket, without any public access, for audio sources, "
+            "unreleased and broadcast audio and consent evidence. "
+            + ("It is not set." if not private_bucket else f"It is the public bucket {bucket!r}.")
+            + " Apply deploy/s3-public-read-policy.json to the public bucket only (see docs/security.md)."
+        )
     from botocore.config import Config as _BotoConfig
 
     s3_options = {
@@ -134,8 +159,9 @@ if bucket := os.environ.get("HUB_S3_BUCKET"):
         ),
     }
     STORAGES = {
-        # Public: uploads, renditions, peaks, transcripts, chapters, images. Reading is granted by
-        # the bucket policy (deploy/s3-public-read-policy.json), URLs are plain and stable.
+        # Public: images, documents and published chapters/transcripts. The bucket policy
+        # (deploy/s3-public-read-policy.json) grants reading of images/ and episodes/ only;
+        # documents are handed out by the hub's document view after the policy check.
         "default": {
             "BACKEND": "hub.ops.s3.MediaS3Storage",
             "OPTIONS": {
@@ -146,12 +172,13 @@ if bucket := os.environ.get("HUB_S3_BUCKET"):
                 "object_parameters": {"CacheControl": os.environ.get("HUB_S3_CACHE_CONTROL", "public, max-age=604800")},
             },
         },
-        # Private: consent evidence, only through short-lived signed URLs (hub.ops.storage.signed_url).
+        # Private: audio and consent evidence, only through short-lived signed URLs handed out
+        # after the policy check (hub.access.delivery, hub.ops.storage.signed_url).
         "private": {
             "BACKEND": "hub.ops.s3.MediaS3Storage",
             "OPTIONS": {
                 **s3_options,
-                "bucket_name": os.environ.get("HUB_S3_PRIVATE_BUCKET", bucket),
+                "bucket_name": private_bucket,
                 "location": os.environ.get("HUB_S3_PRIVATE_PREFIX", "private"),
                 "custom_domain": None,
                 "querystring_auth": True,
@@ -164,6 +191,7 @@ if bucket := os.environ.get("HUB_S3_BUCKET"):
 else:
     if media_root := os.environ.get("HUB_MEDIA_ROOT"):
         MEDIA_ROOT = media_root
+    HUB_ACCEL_REDIRECT_LOCATION = os.environ.get("HUB_ACCEL_REDIRECT_LOCATION", "")
     if private_root := os.environ.get("HUB_PRIVATE_ROOT"):
         STORAGES = {
             **STORAGES,

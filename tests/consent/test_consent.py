@@ -93,9 +93,13 @@ def test_admin_publish_shows_the_refusal(site_tree, admin_client):
             "action-publish": "action-publish",
         }
     )
-    response = admin_client.post(f"/admin/pages/{story.pk}/edit/", data)
-    assert response.status_code == 200
-    assert "Yonas has not consented to: Website." in response.content.decode()
+    revisions = story.revisions.count()
+    response = admin_client.post(f"/admin/pages/{story.pk}/edit/", data, follow=True)
+    html = response.content.decode()
+    assert "Yonas has not consented to: Website." in html
+    assert "saved as a draft, but the page was not published" in html
+    assert "could not be saved" not in html
+    assert story.revisions.count() == revisions + 1, "the edits are kept as a draft"
 
 
 def test_draft_saves_are_not_gated(site_tree):

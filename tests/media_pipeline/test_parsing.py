@@ -3,77 +3,63 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
 from media_pipeline.errors import Reason, UnsupportedMedia
-from media_pipeline.loudness import Meter, parse_ebur128_output, parse_frame, parse_summary, series_interval_for
+from media_pipeline.loudness import Meter, MeterOutputMissing, parse_meter_output, series_interval_for
 from media_pipeline.probe import classify_probe_failure, parse_ffprobe
 from media_pipeline.progress import ProgressParser, StagedProgress
-from media_pipeline.tools import parse_capability_list, parse_version
+from media_pipeline.tools import parse_capability_list, parse_version, version_problem
 
-FRAME = (
-    "[Parsed_ebur128_0 @ 0x564ba5d364c0] t: 2.99998    TARGET:-23 LUFS    M: -26.2 S: -23.4     "
-    "I: -23.3 LUFS       LRA:  20.0 LU  FTPK: -29.2 -29.0 dBFS  TPK: -12.9 -13.2 dBFS"
-)
-FRAME_NO_SPACE = (
-    "[Parsed_ebur128_0 @ 0x5564c8a85400] t: 1.59998    TARGET:-23 LUFS    M:-163.5 S:-120.7     "
-    "I: -70.0 LUFS       LRA:   0.0 LU  FTPK:  -inf  -inf dBFS  TPK:  -inf  -inf dBFS"
-)
-LAST_FRAME = (
-    "[Parsed_ebur128_0 @ 0x564ba5d364c0] t: 3.09998    TARGET:-23 LUFS    M: -27.7 S: -23.6     "
-    "I: -23.4 LUFS       LRA:  20.1 LU  FTPK: -30.1 -29.4 dBFS  TPK: -12.9 -13.2 dBFS"
-)
-TRUE_PEAK_RUN = f"""\
-Stream mapping:
-  Stream #0:0 -> #0:0 (flac (native) -> pcm_s16le (native))
-{LAST_FRAME}
-size=N/A time=00:00:03.00 bitrate=N/A speed= 150x
-video:0kB audio:562kB subtitle:0kB other streams:0kB global headers:0kB muxing overhead: unknown
-[Parsed_ebur128_0 @ 0x564ba5d364c0] Summary:
-
-  Integrated loudness:
-    I:         -23.4 LUFS
-    Threshold: -33.5 LUFS
-
-  Loudness range:
-    LRA:        20.2 LU
-    Threshold: -43.6 LUFS
-    LRA low:   -43.6 LUFS
-    LRA high:  -23.4 LUFS
-
-  True peak:
-    Peak:      -12.9 dBFS
+# What ``ebur128=peak=true+sample:metadata=1,ametadata=mode=print`` writes (ffmpeg 5.1 and 7.1 alike).
+READINGS = """\
+frame:0    pts:0       pts_time:0
+lavfi.r128.M=-120.691
+lavfi.r128.S=-120.691
+lavfi.r128.I=-70.000
+lavfi.r128.LRA=0.000
+lavfi.r128.LRA.low=0.000
+lavfi.r128.LRA.high=0.000
+lavfi.r128.sample_peaks_ch0=0.044
+lavfi.r128.sample_peaks_ch1=0.040
+lavfi.r128.sample_peak=0.044
+lavfi.r128.true_peaks_ch0=0.050
+lavfi.r128.true_peaks_ch1=0.041
+lavfi.r128.true_peak=0.050
+frame:1    pts:4410    pts_time:0.1
+lavfi.r128.M=-25.000
+lavfi.r128.S=-120.691
+lavfi.r128.I=-70.000
+lavfi.r128.LRA=0.000
+lavfi.r128.LRA.low=0.000
+lavfi.r128.LRA.high=0.000
+lavfi.r128.true_peak=0.050
+frame:29   pts:127890  pts_time:2.9
+lavfi.r128.M=-23.774
+lavfi.r128.S=-23.400
+lavfi.r128.I=-23.380
+lavfi.r128.LRA=20.000
+lavfi.r128.LRA.low=-43.380
+lavfi.r128.LRA.high=-23.380
+lavfi.r128.sample_peaks_ch0=0.201
+lavfi.r128.sample_peaks_ch1=0.187
+lavfi.r128.sample_peak=0.201
+lavfi.r128.true_peaks_ch0=0.226
+lavfi.r128.true_peaks_ch1=0.190
+lavfi.r128.true_peak=0.226
 """
-SAMPLE_PEAK_SUMMARY = """\
-  Integrated loudness:
-    I:         -16.0 LUFS
-    Threshold: -26.1 LUFS
-
-  Loudness range:
-    LRA:         3.1 LU
-    Threshold: -36.2 LUFS
-    LRA low:   -18.8 LUFS
-    LRA high:  -15.7 LUFS
-
-  Sample peak:
-    Peak:       -4.3 dBFS
-"""
-SILENCE_SUMMARY = """\
-[Parsed_ebur128_0 @ 0x5564c8a85400] Summary:
-
-  Integrated loudness:
-    I:         -70.0 LUFS
-    Threshold:   0.0 LUFS
-
-  Loudness range:
-    LRA:         0.0 LU
-    Threshold:   0.0 LUFS
-    LRA low:     0.0 LUFS
-    LRA high:    0.0 LUFS
-
-  True peak:
-    Peak:       -inf dBFS
+SILENT_READINGS = """\
+frame:0    pts:0       pts_time:0
+lavfi.r128.M=-120.691
+lavfi.r128.S=-120.691
+lavfi.r128.I=-70.000
+lavfi.r128.LRA=0.000
+lavfi.r128.LRA.low=0.000
+lavfi.r128.LRA.high=0.000
+lavfi.r128.true_peaks_ch0=0.000
+lavfi.r128.true_peak=0.000
 """
 MP3_WITH_COVER = json.loads(
     '{"streams": [{"index": 0, "codec_name": "mp3", "codec_long_name": "MP3 (MPEG audio layer 3)", "codec_type": '
@@ -137,70 +123,70 @@ File formats:
 """
 
 
-def test_frame_line() -> None:
-    frame = parse_frame(FRAME)
-    assert frame is not None
-    assert (frame.t, frame.momentary, frame.short_term, frame.integrated, frame.lra) == (
-        2.99998,
-        -26.2,
-        -23.4,
-        -23.3,
-        20.0,
-    )
+def test_meter_readings() -> None:
+    summary = parse_meter_output(READINGS, padded=False)
+    assert summary.integrated == -23.38
+    assert summary.threshold == pytest.approx(-33.38)
+    assert (summary.lra, summary.lra_low, summary.lra_high) == (20.0, -43.38, -23.38)
+    assert summary.true_peak == pytest.approx(20 * math.log10(0.226))
+    assert summary.sample_peak == pytest.approx(20 * math.log10(0.201))
 
 
-def test_frame_line_without_spaces_and_infinities() -> None:
-    frame = parse_frame(FRAME_NO_SPACE)
-    assert frame is not None
-    assert frame.momentary == -163.5 and frame.short_term == -120.7 and frame.integrated == -70.0
+def test_meter_readings_in_pieces_and_without_a_final_newline() -> None:
+    """Lines arrive as the pipe delivers them; the last frame counts once the pipe is closed."""
+    meter = Meter(series_interval=1.0, padded=False)
+    for line in READINGS.splitlines():
+        meter.feed_line(line)
+    meter.close()
+    assert meter.frames == 3
+    assert meter.last_t == pytest.approx(3.0)
+    assert meter.summary().integrated == -23.38
 
 
-def test_non_frame_lines_are_ignored() -> None:
-    assert parse_frame("size=N/A time=00:00:03.00 bitrate=N/A speed= 150x") is None
-    assert parse_frame("[Parsed_ebur128_0 @ 0x1] Summary:") is None
+def test_padding_reading_counts_for_peaks_only() -> None:
+    """The meter pads one block of silence: loudness comes from the reading before it, peaks from all."""
+    padded = READINGS + "frame:30 pts:132300 pts_time:3\nlavfi.r128.I=-23.500\nlavfi.r128.LRA=20.100\n"
+    padded += "lavfi.r128.true_peaks_ch0=0.300\n"
+    summary = parse_meter_output(padded)
+    assert (summary.integrated, summary.lra) == (-23.38, 20.0)
+    assert summary.true_peak == pytest.approx(20 * math.log10(0.3))
 
 
-def test_true_peak_run() -> None:
-    summary = parse_ebur128_output(TRUE_PEAK_RUN)
-    assert summary.integrated == -23.4
-    assert summary.threshold == -33.5
-    assert summary.lra == 20.2
-    assert (summary.lra_threshold, summary.lra_low, summary.lra_high) == (-43.6, -43.6, -23.4)
-    assert summary.true_peak == -12.9
-    assert summary.sample_peak is None
-
-
-def test_sample_peak_summary() -> None:
-    summary = parse_summary(SAMPLE_PEAK_SUMMARY.splitlines())
-    assert (summary.integrated, summary.lra, summary.true_peak, summary.sample_peak) == (-16.0, 3.1, None, -4.3)
-
-
-def test_silence_gives_infinite_peak_as_none() -> None:
-    summary = parse_ebur128_output(SILENCE_SUMMARY)
+def test_silence_gives_no_peak_and_no_gate() -> None:
+    summary = parse_meter_output(SILENT_READINGS)
     assert summary.integrated == -70.0
-    assert summary.true_peak is None
+    assert summary.true_peak is None and summary.threshold is None
 
 
-def test_missing_summary_is_an_error() -> None:
-    with pytest.raises(ValueError, match="no summary"):
-        parse_ebur128_output(FRAME + "\n")
+def test_no_readings_is_an_error() -> None:
+    with pytest.raises(MeterOutputMissing):
+        parse_meter_output("")
+    with pytest.raises(MeterOutputMissing):  # a human log is not read at all
+        parse_meter_output("[Parsed_ebur128_0 @ 0x1] Summary:\n\n  Integrated loudness:\n    I:   -23.0 LUFS\n")
+
+
+def _frame(n: int, short_term: str) -> list[str]:
+    return [f"frame:{n} pts:{n * 4800} pts_time:{n / 10:g}", f"lavfi.r128.S={short_term}", "lavfi.r128.I=-23.4"]
 
 
 def test_meter_thins_the_series_and_stays_bounded() -> None:
     meter = Meter(series_interval=1.0)
-    for tenth in range(1, 100_001):  # 10 000 s of 100 ms readings
-        meter.feed_line(FRAME.replace("t: 2.99998", f"t: {tenth / 10:.5f}"))
+    for n in range(100_000):  # 10 000 s of 100 ms readings
+        for line in _frame(n, "-23.400"):
+            meter.feed_line(line)
+    meter.close()
     series = meter.series()
     assert series is not None
     assert len(series.values) == 10_001  # one per second, both ends included
     assert set(series.values) == {-23.4}
-    assert meter.last_t == 10_000.0
+    assert meter.last_t == pytest.approx(10_000.0)
 
 
 def test_meter_marks_missing_short_term_values() -> None:
     meter = Meter(series_interval=1.0)
-    meter.feed_line(FRAME_NO_SPACE.replace("t: 1.59998", "t: 0.1"))
-    meter.feed_line(FRAME.replace("t: 2.99998", "t: 1.0"))
+    for line in [*_frame(0, "-120.691"), *_frame(9, "-23.400")]:
+        meter.feed_line(line)
+    meter.close()
     series = meter.series()
     assert series is not None and series.values == (None, -23.4)
 
@@ -292,3 +278,21 @@ def test_version() -> None:
     assert parse_version("ffmpeg version 5.1.9-0+deb12u1 Copyright (c) 2000-2026") == (5, 1)
     assert parse_version("ffmpeg version n7.1 Copyright") == (7, 1)
     assert parse_version("ffmpeg version N-118034-g1234 Copyright") is None
+
+
+def test_supported_versions() -> None:
+    assert version_problem("ffmpeg version 5.1.9-0+deb12u1 Copyright") is None
+    assert version_problem("ffmpeg version 7.1.5-0+deb13u1 Copyright") is None
+    assert version_problem("ffmpeg version N-118034-g1234 Copyright") is None  # a development build
+    too_old = version_problem("ffmpeg version 4.4.2-0ubuntu0.22.04.1 Copyright")
+    assert too_old is not None and "4.4.2" in too_old and "too old" in too_old
+    too_new = version_problem("ffmpeg version 8.0 Copyright")
+    assert too_new is not None and "8.0" in too_new and "7.x" in too_new
+
+
+def test_refused_demuxer_is_named_in_plain_words() -> None:
+    stderr = "[hls @ 0x55a1] Format not on whitelist 'aac,ac3'\nfile:/x/episode.mp3: Invalid argument"
+    reason, message = classify_probe_failure(stderr)
+    assert reason is Reason.UNSUPPORTED_FORMAT and "playlist" in message
+    reason, message = classify_probe_failure("[png_pipe @ 0x1] Format not on whitelist 'wav'\n")
+    assert reason is Reason.NOT_AUDIO and "image" in message

@@ -5,6 +5,24 @@ from hub.audio.plots import loudness_svg, progress_bar
 register = template.Library()
 
 
+def hms(seconds) -> str:
+    """A duration as the admin shows it everywhere: ``h:mm:ss`` (``0:01:08``); empty when unknown."""
+    try:
+        whole = round(float(seconds))
+    except (TypeError, ValueError):
+        return ""
+    if whole < 0:
+        return ""
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+@register.filter(name="hms")
+def hms_filter(seconds):
+    return hms(seconds)
+
+
 @register.simple_tag
 def audio_progress(asset):
     return progress_bar(asset.status, asset.progress, asset.pk)

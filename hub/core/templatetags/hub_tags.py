@@ -211,6 +211,13 @@ def episode_extras(context, page):
     return _memo(context, ("hub_episode_extras", page.pk), build)
 
 
+def _is_bidi(code: str) -> bool:
+    try:
+        return bool(get_language_info(code)["bidi"])
+    except KeyError:
+        return code in settings.LANGUAGES_BIDI
+
+
 @register.simple_tag(takes_context=True)
 def show_subscribe(context, show):
     """Feed URL, podcast app links and language variants for a show's subscribe block."""
@@ -240,6 +247,8 @@ def show_subscribe(context, show):
             {
                 "page": variant,
                 "code": variant.locale.language_code,
+                # Its own direction: a German title inside an Arabic line keeps its place (a bidi isolate).
+                "dir": "rtl" if _is_bidi(variant.locale.language_code) else "ltr",
                 "name": get_language_info(variant.locale.language_code)["name_local"]
                 if variant.locale.language_code in dict(settings.LANGUAGES)
                 else variant.locale.language_code,
@@ -253,6 +262,14 @@ def show_subscribe(context, show):
         except NoReverseMatch:
             links[key] = ""
     return {"feed": feed, "apps": apps, "variants": variants, "opml": links["opml"], "feed_index": links["index"]}
+
+
+@register.simple_tag
+def site_name():
+    """The site's name in the active language (also where no request context exists: error pages)."""
+    from hub.core.context_processors import site_name as translated_site_name
+
+    return translated_site_name()
 
 
 @register.simple_tag(takes_context=True)

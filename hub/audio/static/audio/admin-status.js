@@ -28,7 +28,13 @@
           bar.textContent = row.progress + "%";
           el.querySelector(".hub-audio-label").textContent = row.label + (row.stage && active.has(row.status) ? " · " + row.stage : "");
           if (row.error) el.title = row.error;
-          if (!active.has(row.status)) finished = true;
+          if (!active.has(row.status)) {
+            finished = true;
+            // The rest of the row (the duration) is known once processing has finished.
+            for (const cell of document.querySelectorAll('.hub-audio-duration[data-audio-id="' + el.dataset.audioId + '"]')) {
+              if (row.duration) cell.textContent = row.duration;
+            }
+          }
         }
         if (finished && document.body.dataset.audioInspect) window.location.reload();
       }

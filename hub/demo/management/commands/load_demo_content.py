@@ -1,3 +1,6 @@
+import logging
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -13,6 +16,19 @@ from hub.demo.loader import (
 from hub.partners.models import PartnerFeedToken
 
 STEPS = 11
+
+
+@contextmanager
+def quiet_page_log(verbosity: int):
+    """Wagtail logs every page it creates and publishes (hundreds here); the progress bar says enough."""
+    logger = logging.getLogger("wagtail")
+    level = logger.level
+    if verbosity < 2:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 class Command(BaseCommand):
@@ -32,7 +48,10 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from refused
         verbosity = options["verbosity"]
         base = options["base"].rstrip("/")
-        with tqdm(total=STEPS, unit="step", disable=verbosity == 0, file=self.stderr._out) as bar:
+        with (
+            quiet_page_log(verbosity),
+            tqdm(total=STEPS, unit="step", disable=verbosity == 0, file=self.stderr._out) as bar,
+        ):
 
             def progress(label):
                 bar.set_description(label)

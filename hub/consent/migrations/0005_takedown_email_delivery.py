@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consent', '0003_organisation_approval_task'),
+        ('consent', '0004_merge_evidence_names_and_approval_task'),
     ]
 
     operations = [

@@ -1,0 +1,280 @@
+"""Who may see what, now: the one answer every public, partner and file route asks for.
+
+``may_see(viewer, obj, channel)`` decides for a page, an audio asset, a rendition, waveform
+peaks, a chapter, a transcript, a Wagtail document or a consent record's evidence, from:
+
+- publication (live or draft) and Wagtail's page privacy (view restrictions),
+- the public release time of an episode (an embargo) and, for partners, the partner release
+  time and broadcast rights window (:func:`hub.feeds.data.partner_episodes`),
+- the consent of the people portrayed, per channel (:func:`hub.consent.gates.cleared_for`),
+- the privacy of a document's collection (Wagtail's collection view restrictions),
+- the consent officer permission for evidence.
+
+The rules themselves live where they always lived (consent gates, partner windows, release
+times); this module only calls them, so there is one place to ask and nothing to keep in step.
+Anything it does not know is refused: an unknown type, a missing viewer, an unknown channel.
+
+Nothing is cached: the answer changes the moment a page is published or unpublished, an embargo
+ends, a consent is withdrawn or a partner's window closes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+WEBSITE = "website"  # pages, players, embeds, story and campaign clips, documents
+PODCAST = "podcast"  # public feeds and their enclosures, chapters and transcripts
+PARTNER = "partner"  # a partner token's feed and downloads
+CHANNELS = (WEBSITE, PODCAST, PARTNER)
+
+# Renditions the public may hear; the broadcast master is for partners only.
+PUBLIC_PRESETS = frozenset({"podcast-mp3", "lowband-opus"})
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOW = Decision(True)
+
+
+def refuse(reason: str) -> Decision:
+    return Decision(False, reason)
+
+
+@dataclass
+class Viewer:
+    """Who asks: a (possibly anonymous) user, or a partner authenticated by a feed token."""
+
+    user: Any = field(default_factory=AnonymousUser)
+    partner: Any = None
+    request: Any = None
+    now: datetime = field(default_factory=timezone.now)
+
+    @classmethod
+    def of(cls, request) -> Viewer:
+        return cls(user=getattr(request, "user", None) or AnonymousUser(), request=request)
+
+    @classmethod
+    def of_partner(cls, partner, request=None) -> Viewer:
+        return cls(partner=partner, request=request)
+
+
+@dataclass(frozen=True)
+class Peaks:
+    """The waveform peaks of an audio asset (they are read only through the player)."""
+
+    asset: Any
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The evidence file of a consent record."""
+
+    record: Any
+
+
+def may_see(viewer: Viewer | None, obj, channel: str = WEBSITE) -> Decision:
+    """May ``viewer`` see ``obj`` on ``channel`` right now? Refuses whatever it has no rule for."""
+    if viewer is None or obj is None:
+        return refuse("nobody asked, or nothing to see")
+    if channel not in CHANNELS:
+        return refuse(f"unknown channel {channel!r}")
+    for kind, rule in _rules():
+        if isinstance(obj, kind):
+            try:
+                decision = rule(viewer, obj, channel)
+            except Exception as exc:  # a broken rule is a refusal, never a pass
+                return refuse(f"the rule for {type(obj).__name__} failed: {exc.__class__.__name__}")
+            return decision if isinstance(decision, Decision) else refuse("a rule gave no decision")
+    return refuse(f"no rule for {type(obj).__name__}")
+
+
+# --- the rules ------------------------------------------------------------------------
+
+
+def _page(viewer: Viewer, page, channel: str) -> Decision:
+    from hub.consent.gates import cleared_for
+    from hub.consent.models import ConsentLinkedPage, Scope
+
+    page = page.specific if hasattr(page, "specific_class") and type(page) is not page.specific_class else page
+    if not page.live:
+        return refuse("not published")
+    if channel == PARTNER:
+        return _partner_page(viewer, page)
+    for restriction in page.get_view_restrictions():
+        if viewer.request is None or not restriction.accept_request(viewer.request):
+            return refuse("a private page")
+    release = getattr(page, "public_release_at", None)
+    if release is not None and release > viewer.now:
+        return refuse("under embargo until its public release")
+    if isinstance(page, ConsentLinkedPage):
+        scope = Scope.PODCAST if channel == PODCAST else Scope.WEBSITE
+        if not cleared_for(type(page).objects.filter(pk=page.pk), scope).exists():
+            return refuse("the consent of a person portrayed does not cover this channel")
+    return ALLOW
+
+
+def _partner_page(viewer: Viewer, page) -> Decision:
+    from hub.feeds.data import partner_episodes
+    from hub.radio.models import EpisodePage
+
+    if viewer.partner is None:
+        return refuse("no partner")
+    if not isinstance(page, EpisodePage):
+        return refuse("partners get episodes only")
+    _shows, _live, available = partner_episodes(viewer.partner, now=viewer.now)
+    if not available.filter(pk=page.pk).exists():
+        return refuse("outside the partner's shows, release window, rights or consent")
+    return ALLOW
+
+
+def carrying_episodes(asset):
+    from hub.radio.models import EpisodePage
+
+    return EpisodePage.objects.filter(audio=asset)
+
+
+def spot_campaigns(asset):
+    from hub.campaigns.models import CampaignPage
+
+    return CampaignPage.objects.filter(audio_spots__audio=asset).distinct()
+
+
+def clipping_pages(asset):
+    """Pages whose body has an audio clip of ``asset`` (Wagtail's reference index)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, ReferenceIndex
+
+    page_type = ContentType.objects.get_for_model(Page)
+    ids = (
+        ReferenceIndex.get_references_to(asset).filter(base_content_type=page_type).values_list("object_id", flat=True)
+    )
+    return Page.objects.filter(pk__in=[int(pk) for pk in ids if str(pk).isdigit()])
+
+
+def lapsed_consent(pages) -> bool:
+    """Does any of these pages link a withdrawn or expired consent record?"""
+    from hub.consent.models import ConsentRecord
+
+    for page in pages:
+        records = getattr(page, "consents", None)
+        if records is not None and records.all().filter(pk__in=ConsentRecord.objects.lapsed()).exists():
+            return True
+    return False
+
+
+def _asset(viewer: Viewer, asset, channel: str) -> Decision:
+    """An asset is heard where the pages that carry it may be seen.
+
+    An episode's audio is gated by its episodes (any translation): it is public once one of them
+    may be seen, never before, so no story clip or campaign spot can release it early. Audio no
+    episode carries follows the campaigns that run it as a spot, and else the pages that clip it.
+    Audio linked by any page to a withdrawn or expired consent is heard nowhere.
+    """
+    from hub.audio.models import AudioStatus
+
+    if channel == WEBSITE and _audio_editor(viewer, asset):
+        # Editors hear what they edit (previews, the inspect view) before anyone else does.
+        return ALLOW if asset.status == AudioStatus.READY else refuse("the audio is not ready")
+    if asset.status != AudioStatus.READY:
+        return refuse("the audio is not ready (or was withdrawn)")
+    episodes = list(carrying_episodes(asset))
+    if channel == PARTNER:
+        return ALLOW if any(_partner_page(viewer, episode) for episode in episodes) else refuse("not for partners")
+    campaigns = list(spot_campaigns(asset))
+    clips = [page.specific for page in clipping_pages(asset)]
+    if lapsed_consent([*episodes, *campaigns, *clips]):
+        return refuse("a consent linked to this audio was withdrawn or has expired")
+    gates = episodes or campaigns or clips
+    if not gates:
+        return refuse("no page publishes this audio")
+    if any(_page(viewer, page, WEBSITE if channel == WEBSITE else channel) for page in gates):
+        return ALLOW
+    return refuse("no page that publishes this audio may be seen")
+
+
+def _audio_editor(viewer: Viewer, asset) -> bool:
+    """Editors hear the audio of pages they may edit (previews, the inspect view) before release.
+
+    Audio on no page yet belongs to the shared library: any editor of audio may hear it. Once a
+    page carries or clips it, only those who may edit one of those pages (Wagtail's page
+    permissions, scoped per organisation) or superusers may.
+    """
+    user = viewer.user
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if not (user.has_perm("wagtailadmin.access_admin") and user.has_perm("audio.change_audioasset")):
+        return False
+    pages = [*carrying_episodes(asset), *spot_campaigns(asset), *clipping_pages(asset)]
+    if not pages:
+        return True
+    return any(page.permissions_for_user(user).can_edit() for page in pages)
+
+
+def _rendition(viewer: Viewer, rendition, channel: str) -> Decision:
+    if channel != PARTNER and rendition.preset not in PUBLIC_PRESETS and not _audio_editor(viewer, rendition.asset):
+        return refuse("the broadcast master is for partners only")
+    return _asset(viewer, rendition.asset, channel)
+
+
+def _peaks(viewer: Viewer, peaks: Peaks, channel: str) -> Decision:
+    return _asset(viewer, peaks.asset, channel)
+
+
+def _chapter_or_transcript(viewer: Viewer, row, channel: str) -> Decision:
+    return _page(viewer, row.episode, channel)
+
+
+def _document(viewer: Viewer, document, channel: str) -> Decision:
+    if channel != WEBSITE:
+        return refuse("documents are published on the website only")
+    collection = getattr(document, "collection", None)
+    if collection is None:
+        return refuse("a document without a collection")
+    for restriction in collection.get_view_restrictions():
+        if viewer.request is None or not restriction.accept_request(viewer.request):
+            return refuse("a document of a private collection")
+    return ALLOW
+
+
+def _evidence(viewer: Viewer, evidence: Evidence, channel: str) -> Decision:
+    from hub.consent.models import VIEW_PRIVATE
+
+    user = viewer.user
+    if user is None or not user.is_authenticated or not user.is_active or not user.has_perm(VIEW_PRIVATE):
+        return refuse("evidence is for consent officers only")
+    return ALLOW
+
+
+def _rules():
+    from wagtail.documents.models import AbstractDocument
+    from wagtail.models import Page
+
+    from hub.audio.models import AudioAsset, Rendition
+    from hub.consent.models import ConsentRecord
+    from hub.radio.models import EpisodeChapter, EpisodeTranscript
+
+    return (
+        (Page, _page),
+        (Rendition, _rendition),
+        (AudioAsset, _asset),
+        (Peaks, _peaks),
+        (EpisodeChapter, _chapter_or_transcript),
+        (EpisodeTranscript, _chapter_or_transcript),
+        (AbstractDocument, _document),
+        (Evidence, _evidence),
+        (ConsentRecord, lambda viewer, record, channel: _evidence(viewer, Evidence(record), channel)),
+    )
