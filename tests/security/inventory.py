@@ -241,6 +241,20 @@ ROUTES: dict[str, Entry] = {
         ],
         "POST only; per-object permission checks are tested with the admin views",
     ),
+    "hub_audio_download": Entry(
+        "admin",
+        [
+            _staff_only(
+                lambda world: (
+                    f"/admin/audio/{world.episodes['released'].audio.pk}/renditions/"
+                    f"{getattr(world.episodes['released'].audio.renditions.first(), 'pk', 999999)}/"
+                ),
+                moderator={200, 302, 404},
+                editor={302, 403, 404},
+            )
+        ],
+        "per-object permission checks are tested with the admin views (tests/permissions)",
+    ),
     "hub_audio_status": Entry("admin", [_staff_only(lambda world: "/admin/audio/status/", editor={200, 302, 403})]),
     "hub_ops_jobs": Entry(
         "admin", [_staff_only(lambda world: "/admin/jobs/", moderator={200, 302}, editor={302, 403})]
