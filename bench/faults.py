@@ -393,7 +393,7 @@ class Bench:
     def warm(self, urls: dict[str, str]) -> None:
         for _ in range(3):
             for name, path in urls.items():
-                status = get(self.web_port, path)
+                status = get(self.web_port, path, timeout=120)  # a first render on a busy machine may take a while
                 if status not in (200, 302):
                     log = tail(self.scratch / "gunicorn.log", 80)
                     raise SystemExit(f"{name} ({path}) answered {status} before any fault:\n{log}")
