@@ -37,7 +37,7 @@ def box(page, selector):  # noqa: F811
 
 
 def save_screenshot(page, name):  # noqa: F811
-    """Keep a screenshot for the README; rewritten only when it changed visibly in size."""
+    """Keep a screenshot for the README (docs/img/), written again on every run."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / name
     page.screenshot(path=str(path))
