@@ -93,6 +93,12 @@ check_run() {
     kill -TERM -- "-$pid" 2>/dev/null || true
     return 1
   fi
+  # scripts/run prints the addresses (ending with the demo login) once the server answers.
+  for _ in $(seq 1 240); do
+    grep -q 'Demo login:' "$log" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
   local feed
   feed="$(grep -o 'Feed \[en\]: *http[^ ]*' "$log" | head -1 | grep -o 'http[^ ]*')"
   fetch "$base/" "the home page" || status=1
@@ -131,7 +137,7 @@ inside() {
   log "inside Debian $(cat /etc/debian_version), commit $(git rev-parse --short HEAD)"
   local status=0
   check_run || status=1
-  log "scripts/run checked ($(elapsed), python: $(.venv/bin/python --version 2>&1), $(ffmpeg -version | head -1 | cut -d' ' -f1-3))"
+  log "scripts/run check $([ "$status" -eq 0 ] && echo passed || echo FAILED) ($(elapsed), python: $(.venv/bin/python --version 2>&1), $(ffmpeg -version | head -1 | cut -d' ' -f1-3))"
   if [ -n "${HUB_FRESH_PYTEST_ARGS:-}" ]; then
     local args
     read -r -a args <<<"$HUB_FRESH_PYTEST_ARGS"
