@@ -163,43 +163,40 @@ def clipping_pages(asset):
     return Page.objects.filter(pk__in=[int(pk) for pk in ids if str(pk).isdigit()])
 
 
-def lapsed_consent(pages) -> bool:
-    """Does any of these pages link a withdrawn or expired consent record?"""
-    from hub.consent.models import ConsentRecord
-
-    for page in pages:
-        records = getattr(page, "consents", None)
-        if records is not None and records.all().filter(pk__in=ConsentRecord.objects.lapsed()).exists():
-            return True
-    return False
+def gating_pages(asset) -> list:
+    """The pages whose visibility decides the asset's: its episodes, else its campaigns, else its clips."""
+    episodes = list(carrying_episodes(asset))
+    if episodes:
+        return episodes
+    campaigns = list(spot_campaigns(asset))
+    if campaigns:
+        return campaigns
+    return [page.specific for page in clipping_pages(asset)]
 
 
 def _asset(viewer: Viewer, asset, channel: str) -> Decision:
     """An asset is heard where the pages that carry it may be seen.
 
     An episode's audio is gated by its episodes (any translation): it is public once one of them
-    may be seen, never before, so no story clip or campaign spot can release it early. Audio no
-    episode carries follows the campaigns that run it as a spot, and else the pages that clip it.
-    Audio linked by any page to a withdrawn or expired consent is heard nowhere.
+    may be seen, never before, so no story clip or campaign spot can release it early, and once
+    they are all unpublished (a consent withdrawn) no clip plays it any more. Audio no episode
+    carries follows the campaigns that run it as a spot, and else the pages that clip it. Consent
+    is decided per page (hub.consent.gates), as everywhere else in the hub.
     """
     from hub.audio.models import AudioStatus
 
     if channel == WEBSITE and _audio_editor(viewer, asset):
-        # Editors hear what they edit (previews, the inspect view) before anyone else does.
+        # Editors hear what they edit (previews) before anyone else does.
         return ALLOW if asset.status == AudioStatus.READY else refuse("the audio is not ready")
     if asset.status != AudioStatus.READY:
         return refuse("the audio is not ready (or was withdrawn)")
-    episodes = list(carrying_episodes(asset))
     if channel == PARTNER:
+        episodes = list(carrying_episodes(asset))
         return ALLOW if any(_partner_page(viewer, episode) for episode in episodes) else refuse("not for partners")
-    campaigns = list(spot_campaigns(asset))
-    clips = [page.specific for page in clipping_pages(asset)]
-    if lapsed_consent([*episodes, *campaigns, *clips]):
-        return refuse("a consent linked to this audio was withdrawn or has expired")
-    gates = episodes or campaigns or clips
+    gates = gating_pages(asset)
     if not gates:
         return refuse("no page publishes this audio")
-    if any(_page(viewer, page, WEBSITE if channel == WEBSITE else channel) for page in gates):
+    if any(_page(viewer, page, channel) for page in gates):
         return ALLOW
     return refuse("no page that publishes this audio may be seen")
 

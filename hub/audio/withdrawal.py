@@ -18,18 +18,15 @@ logger = logging.getLogger(__name__)
 
 
 def in_live_use(asset: AudioAsset) -> bool:
-    """Does a live page still play this audio: an episode, a campaign spot, or a clip in a page's body?
+    """Does a live page still publish this audio?
 
-    Audio that any page links to a withdrawn or expired consent is in use nowhere: the access
-    policy refuses it on every page (a story that clips it shows no player), so its files go.
+    The pages asked are those that decide who may hear it (hub.access.policy.gating_pages): the
+    episodes that carry it, else the campaigns that run it as a spot, else the pages that clip it.
+    A story that clips a taken-down episode's audio does not keep its files: it shows no player.
     """
-    from hub.access.policy import carrying_episodes, clipping_pages, lapsed_consent, spot_campaigns
+    from hub.access.policy import gating_pages
 
-    clips = [page.specific for page in clipping_pages(asset)]
-    episodes, campaigns = list(carrying_episodes(asset)), list(spot_campaigns(asset))
-    if not any(page.live for page in (*episodes, *campaigns, *clips)):
-        return False
-    return not lapsed_consent([*episodes, *campaigns, *clips])
+    return any(page.live for page in gating_pages(asset))
 
 
 def withdraw_public_files(asset: AudioAsset) -> list[str]:

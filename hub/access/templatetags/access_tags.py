@@ -31,9 +31,3 @@ def audio_clip(context, audio):
                 "size_bytes": rendition.size_bytes,
             }
     return sources or None
-
-
-@register.simple_tag
-def audio_file_url(rendition):
-    """The hub route of one rendition (files of the private storage have no URL of their own)."""
-    return audio_url(rendition)
