@@ -46,11 +46,11 @@ def withdraw_public_files(asset: AudioAsset) -> list[str]:
         )
 
     def delete_files():
+        from hub.ops.deletions import delete_file
+
         for storage, name in files:
-            try:
-                storage.delete(name)
-            except Exception:  # report it, and go on with the others
-                logger.exception("Could not delete %s of withdrawn audio %s", name, asset.pk)
+            # A failure is recorded and retried by the hourly sweep; the others go on.
+            delete_file(storage, name)
 
     transaction.on_commit(delete_files)
     return [name for _storage, name in files]

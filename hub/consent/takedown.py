@@ -239,4 +239,7 @@ def sweep_expired(day=None) -> list[TakedownReport]:
     )
     reports = [apply_lapse(record, "expired") for record in expired]
     deliver_pending()  # e-mails that failed before, whatever lapse they belong to
+    from hub.ops.deletions import retry_pending_deletions
+
+    retry_pending_deletions()  # files whose deletion failed before
     return reports
