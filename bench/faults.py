@@ -310,7 +310,8 @@ class Bench:
 
         from hub.audio.models import AudioAsset, AudioStatus, Rendition
         from hub.core.factories import HomePageFactory
-        from hub.partners.models import PartnerFeedToken, PartnerOrganisation, PartnerShowSubscription
+        from hub.partners.factories import PartnerOrganisationFactory
+        from hub.partners.models import PartnerFeedToken, PartnerShowSubscription
         from hub.radio.factories import EpisodePageFactory, RadioIndexPageFactory, ShowPageFactory
 
         locale, _ = Locale.objects.get_or_create(language_code="en")
@@ -344,7 +345,7 @@ class Bench:
                 parent=show, audio=asset, title=f"Episode {index + 1}", partner_release_at=timezone.now() - timedelta(1)
             )
             episode.save_revision().publish()
-        partner = PartnerOrganisation.objects.create(name="Radio Bench", is_broadcast_partner=True)
+        partner = PartnerOrganisationFactory(name="Radio Bench", is_broadcast_partner=True)
         PartnerShowSubscription.objects.create(partner=partner, show=show)
         token = PartnerFeedToken(partner=partner, label="Playout")
         raw = token.set_new_token()
