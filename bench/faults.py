@@ -310,7 +310,8 @@ class Bench:
 
         from hub.audio.models import AudioAsset, AudioStatus, Rendition
         from hub.core.factories import HomePageFactory
-        from hub.partners.models import PartnerFeedToken, PartnerOrganisation, PartnerShowSubscription
+        from hub.partners.factories import PartnerOrganisationFactory
+        from hub.partners.models import PartnerFeedToken, PartnerShowSubscription
         from hub.radio.factories import EpisodePageFactory, RadioIndexPageFactory, ShowPageFactory
 
         locale, _ = Locale.objects.get_or_create(language_code="en")
@@ -344,7 +345,7 @@ class Bench:
                 parent=show, audio=asset, title=f"Episode {index + 1}", partner_release_at=timezone.now() - timedelta(1)
             )
             episode.save_revision().publish()
-        partner = PartnerOrganisation.objects.create(name="Radio Bench", is_broadcast_partner=True)
+        partner = PartnerOrganisationFactory(name="Radio Bench", is_broadcast_partner=True)
         PartnerShowSubscription.objects.create(partner=partner, show=show)
         token = PartnerFeedToken(partner=partner, label="Playout")
         raw = token.set_new_token()
@@ -481,7 +482,7 @@ class Bench:
                 raise SystemExit(f"the render never started:\n{tail(self.scratch / 'worker.log')}")
             time.sleep(0.2)
         worker = self.worker
-        os.killpg(worker.pid, signal.SIGKILL)  # the worker, its work horse and ffmpeg
+        kill_tree(worker.pid)  # the worker, its work horse (a session of its own) and ffmpeg
         worker.wait(timeout=30)
         killed_at = time.monotonic()
         say("render killed; a new worker starts in 5 s")
@@ -503,6 +504,30 @@ class Bench:
             and asset.renditions.count() == 3
         )
         return {"resumed": resumed, "ready": ready, "status": asset.status, "on_target": on_target}
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (RQ's work horse runs in a session of its own, ffmpeg under it)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def kill_tree(pid: int) -> None:
+    """SIGKILL a process and everything below it, at once (kill -9 of a worker mid-render)."""
+    for target in [pid, *descendants(pid)]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(target, signal.SIGKILL)
 
 
 def tail(path: Path, lines: int = 40) -> str:

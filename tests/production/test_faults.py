@@ -9,12 +9,14 @@ and a render whose worker is killed with SIGKILL must be taken up again by a new
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -94,6 +96,30 @@ def content(hub_settings):
         "enclosure": f"/feeds/episodes/{episode.pk}.mp3",
         "partner feed": f"/feeds/partners/{raw}/feed.xml",
     }
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (RQ's work horse runs in a session of its own, ffmpeg under it)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def kill_tree(pid: int) -> None:
+    """SIGKILL a process and everything below it, at once (kill -9 of a worker mid-render)."""
+    for target in [pid, *descendants(pid)]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(target, signal.SIGKILL)
 
 
 def get(node, path, **headers):
@@ -186,11 +212,11 @@ def test_a_render_killed_mid_run_is_taken_up_again_by_a_new_worker(hub_settings,
         assert wait_for(lambda: AudioAsset.objects.get(pk=asset.pk).progress >= 3, timeout=180), tail(
             tmp_path / "first.log"
         )
-        os.killpg(first.pid, signal.SIGKILL)  # the worker, its work horse and their ffmpeg children
+        kill_tree(first.pid)  # the worker, its work horse and their ffmpeg children
         first.wait(timeout=20)
     finally:
         if first.poll() is None:
-            os.killpg(first.pid, signal.SIGKILL)
+            kill_tree(first.pid)
     assert AudioAsset.objects.get(pk=asset.pk).status == AudioStatus.PROCESSING
 
     second = start("second")  # what systemd's Restart= does
