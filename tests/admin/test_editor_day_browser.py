@@ -99,7 +99,7 @@ def dump_on_failure(page, request):  # noqa: F811
 def test_a_story_from_writing_to_withdrawal(day, site_server, page, tmp_path, dump_on_failure):  # noqa: F811
     hero = tmp_path / "kueche.png"
     Image.new("RGB", (1200, 800), (200, 120, 40)).save(hero)
-    page.set_default_timeout(30000)
+    page.set_default_timeout(45000)
 
     # The partner editor writes, illustrates and submits a story in German.
     log_in(page, site_server, "redakteurin")
@@ -114,11 +114,10 @@ def test_a_story_from_writing_to_withdrawal(day, site_server, page, tmp_path, du
     page.fill("#id_publication_date", datetime.date.today().isoformat())
     page.fill("#id_hero_alt", "Töpfe auf einem großen Herd")
 
-    page.locator(
-        "#id_hero_image-chooser button.action-choose, #id_hero_image-chooser .chooser__choose-button"
-    ).first.click()
+    page.wait_for_load_state("load")
+    page.locator("#id_hero_image-chooser [data-chooser-action-choose]").click()
     modal = page.locator(".modal-content")
-    modal.get_by_role("tab", name="Hochladen").click()
+    modal.get_by_role("tab", name="Hochladen").click(timeout=60000)
     modal.locator("input[type=file]").set_input_files(str(hero))
     modal.locator("input[name$='title']").fill("Küche")
     modal.locator("form[data-chooser-modal-creation-form] button[type=submit]").last.click()
