@@ -129,14 +129,17 @@ def test_a_story_from_writing_to_withdrawal(day, site_server, page, tmp_path, du
     page.locator("[data-contentpath='body'] [contenteditable=true]").first.fill("Jeden Freitag riecht es nach Linsen.")
 
     page.locator("[data-hub-consent-chooser] [data-add]").click()
-    modal.locator("input[name='q']").fill("Amina")
+    with page.expect_response(lambda response: "/results/" in response.url):
+        modal.locator("input[name='q']").fill("Amina")  # the results reload after a short pause
     rows = modal.locator("tbody tr", has_text="Amina")
     rows.nth(1).wait_for()
     # Two people called Amina: told apart by date and channels (legal names are for officers only).
     listed = modal.locator("tbody").inner_text()
     assert "Amina Haddad" not in listed and "Podcast-Feed" in listed and "kein Kanal" in listed
     modal.locator("tbody tr", has_text="Podcast-Feed").locator("input[type=checkbox]").check()
-    modal.get_by_role("button", name="Auswahl bestätigen").click()
+    confirm = modal.locator("[data-multiple-choice-submit]")
+    page.wait_for_function("(el) => !el.disabled", arg=confirm.element_handle())
+    confirm.click()
     chosen = page.locator("[data-hub-consent-chooser] li[data-id]")
     chosen.wait_for()
     assert chosen.count() == 1 and "Website, Podcast-Feed" in chosen.inner_text()
