@@ -7,7 +7,6 @@ consent, sees beforehand which page will go offline, and reads the report with t
 """
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -88,15 +87,7 @@ def log_in(page, server, username):  # noqa: F811
     page.wait_for_url(server.url + "/admin/")
 
 
-@pytest.fixture
-def dump_on_failure(page, request):  # noqa: F811
-    yield
-    report = getattr(request.node, "rep_call", None)
-    if report is None or report.failed:
-        (Path("/tmp") / "hub-editor-day.html").write_text(page.content())
-
-
-def test_a_story_from_writing_to_withdrawal(day, site_server, page, tmp_path, dump_on_failure):  # noqa: F811
+def test_a_story_from_writing_to_withdrawal(day, site_server, page, tmp_path):  # noqa: F811
     hero = tmp_path / "kueche.png"
     Image.new("RGB", (1200, 800), (200, 120, 40)).save(hero)
     page.set_default_timeout(45000)
