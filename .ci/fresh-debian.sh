@@ -49,6 +49,16 @@ free_port() {
   return 1
 }
 
+group_processes() {  # group_processes PGID: "pid command" of each process in the group (no ps here)
+  local dir stat fields
+  for dir in /proc/[0-9]*; do
+    stat="$(cat "$dir/stat" 2>/dev/null)" || continue
+    read -r -a fields <<<"${stat##*) }"  # state ppid pgrp ...
+    [ "${fields[2]}" = "$1" ] && echo "${dir#/proc/} $(tr '\0' ' ' <"$dir/cmdline")"
+  done
+  return 0
+}
+
 fetch() {  # fetch URL WHAT: the page must answer 200 (redirects followed)
   local code
   code="$(curl -sS -L -o /tmp/fresh-page -w '%{http_code}' --max-time 60 "$1")" || code="none"
@@ -60,11 +70,19 @@ check_run() {
   local port log=/tmp/fresh-run.log pid status=0
   port="$(free_port)" || die "no free port found"
   log "scripts/run $port (installs what is missing, then starts the hub)"
-  setsid scripts/run "$port" >"$log" 2>&1 </dev/null &
+  # A background job of a script ignores SIGINT, and so would everything it starts: SIGINT is
+  # set back to its default for scripts/run, as in a terminal.
+  env --default-signal=INT setsid scripts/run "$port" >"$log" 2>&1 </dev/null &
   pid=$!
-  local base="http://127.0.0.1:$port" up=""
-  # The first start installs the system packages, the virtualenv and the npm packages.
+  local base="http://127.0.0.1:$port" up="" shown=0 steps
+  # The first start installs the system packages, the virtualenv and the npm packages. Each of
+  # scripts/run's steps ("==> ...") is shown with the time it started.
   for _ in $(seq 1 1800); do
+    steps="$(grep -a '==> ' "$log" | sed 's/\x1b\[[0-9;]*m//g')"
+    if [ -n "$steps" ] && [ "$(wc -l <<<"$steps")" -gt "$shown" ]; then
+      tail -n +"$((shown + 1))" <<<"$steps" | while IFS= read -r step; do log "[$(elapsed)] scripts/run: ${step#*==> }"; done
+      shown="$(wc -l <<<"$steps")"
+    fi
     if curl -s -o /dev/null --max-time 5 "$base/healthz"; then up=1; break; fi
     kill -0 "$pid" 2>/dev/null || break
     sleep 1
@@ -76,7 +94,7 @@ check_run() {
     return 1
   fi
   local feed
-  feed="$(grep -o 'Feed \[en\]: *http[^ ]*' "$log" | head -1 | sed 's/.*: *//')"
+  feed="$(grep -o 'Feed \[en\]: *http[^ ]*' "$log" | head -1 | grep -o 'http[^ ]*')"
   fetch "$base/" "the home page" || status=1
   fetch "$base/admin/login/" "the admin login" || status=1
   if [ -n "$feed" ]; then
@@ -85,11 +103,14 @@ check_run() {
   else
     log "scripts/run printed no show feed"; status=1
   fi
-  log "stopping scripts/run"
-  kill -TERM -- "-$pid" 2>/dev/null || true
+  # Ctrl+C in a terminal: SIGINT to the whole process group. scripts/run must then stop its task
+  # worker (started in the background, where SIGINT is ignored) itself.
+  log "stopping scripts/run (SIGINT, as Ctrl+C)"
+  kill -INT -- "-$pid" 2>/dev/null || true
   for _ in $(seq 1 60); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.5; done
   if kill -0 -- "-$pid" 2>/dev/null; then
-    log "scripts/run did not stop within 30 s of SIGTERM"; status=1
+    log "scripts/run left processes running 30 s after Ctrl+C:"; group_processes "$pid" >&2
+    status=1
     kill -KILL -- "-$pid" 2>/dev/null || true
   fi
   wait "$pid" 2>/dev/null || true
@@ -100,7 +121,7 @@ check_run() {
 run_tests() {  # run_tests LABEL PYTEST-ARGS...: HUB_FRESH_REPEAT rounds, stop at the first failure
   local label="$1" round rounds="${HUB_FRESH_REPEAT:-1}"; shift
   for round in $(seq 1 "$rounds"); do
-    log "tests: $label (round $round of $rounds)"
+    log "[$(elapsed)] tests: $label (round $round of $rounds)"
     HUB_TEST_SQLITE=1 scripts/test "$@" || { log "tests failed: $label (round $round)"; return 1; }
   done
 }
@@ -116,8 +137,8 @@ inside() {
     read -r -a args <<<"$HUB_FRESH_PYTEST_ARGS"
     run_tests "${HUB_FRESH_PYTEST_ARGS}" "${args[@]}" || status=1
   else
-    run_tests "pipeline" tests/media_pipeline || status=1
-    run_tests "embedded default" -m "worker or embedded" || status=1
+    run_tests "pipeline" tests/media_pipeline --durations=5 || status=1
+    run_tests "embedded default" -m "worker or embedded" --durations=5 || status=1
   fi
   log "inside done in $(elapsed): $([ "$status" -eq 0 ] && echo passed || echo FAILED)"
   return "$status"
@@ -180,6 +201,7 @@ cleanup() {
   else
     rm -rf --one-file-system "$WORK"
   fi
+  [ "$status" -eq 0 ] || log "FAILED (exit $status) after $(elapsed)"
   exit "$status"
 }
 trap cleanup EXIT
@@ -205,6 +227,8 @@ deb $MIRROR $SUITE-updates main
 deb $SECURITY_MIRROR $SUITE-security main
 EOF
   printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$ROOT/etc/hosts"
+  # dpkg without fsync, as in Debian's container images: the root is thrown away after the run.
+  echo force-unsafe-io >"$ROOT/etc/dpkg/dpkg.cfg.d/unsafe-io"
   [ -n "$APT_PROXY" ] && printf 'Acquire::http::Proxy "%s";\n' "$APT_PROXY" >"$ROOT/etc/apt/apt.conf.d/01proxy"
   cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf"
   chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin http_proxy="${http_proxy:-}" apt-get update -qq \

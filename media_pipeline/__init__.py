@@ -7,6 +7,7 @@ from __future__ import annotations
 
 __version__ = "1.0.0"
 
+from .cleanup import CLEANUP_CHOICES, DEFAULT_CLEANUP
 from .errors import (
     InvalidRequest,
     LoudnessOutOfSpec,
@@ -19,6 +20,7 @@ from .errors import (
     TranscodeError,
     UnsupportedMedia,
 )
+from .framing import Framing
 from .loudness import LoudnessMeasurement, ShortTermSeries, measure_loudness
 from .peaks import DEFAULT_SAMPLES_PER_PIXEL, PeaksInfo, compute_peaks, read_peaks
 from .pipeline import PipelineResult, Rendition, process
@@ -38,12 +40,15 @@ from .tagging import Chapter, TagMetadata, load_chapters
 from .tools import check_tools
 
 __all__ = [
+    "CLEANUP_CHOICES",
+    "DEFAULT_CLEANUP",
     "DEFAULT_MAX_DURATION",
     "DEFAULT_PRESETS",
     "DEFAULT_SAMPLES_PER_PIXEL",
     "MAX_SOUNDBITE_SECONDS",
     "AudioStreamInfo",
     "Chapter",
+    "Framing",
     "InvalidRequest",
     "LimiterSettings",
     "LoudnessMeasurement",

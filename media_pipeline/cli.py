@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from . import __version__, tools
+from .cleanup import CLEANUP_CHOICES, DEFAULT_CLEANUP
 from .errors import InvalidRequest, LoudnessOutOfSpec, PipelineError, PresetError, ToolMissing, UnsupportedMedia
+from .framing import Framing
 from .loudness import measure_loudness
 from .pipeline import PipelineResult, process
 from .presets import DEFAULT_PRESETS, available_presets
@@ -66,6 +68,7 @@ def _summary(result: PipelineResult) -> dict[str, Any]:
         ],
         "peaks_path": result.peaks_path,
         "report_path": result.report_path,
+        "cleanup": result.report["cleanup"],
     }
 
 
@@ -92,6 +95,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--chapters", help="chapters JSON (Podcasting 2.0 format or a plain list)")
     run.add_argument("--max-duration", type=float, default=DEFAULT_MAX_DURATION, metavar="SECONDS")
     run.add_argument("--samples-per-pixel", type=int, default=512, help="waveform resolution (0: no peaks)")
+    run.add_argument(
+        "--cleanup", choices=CLEANUP_CHOICES, default=DEFAULT_CLEANUP, help="noise reduction and speech levelling"
+    )
+    run.add_argument("--intro", help="audio file played before the episode")
+    run.add_argument("--outro", help="audio file played after the episode")
+    run.add_argument("--bed", help="music under the first seconds of the episode")
+    run.add_argument("--crossfade", type=float, default=1.0, metavar="SECONDS", help="overlap of intro and outro")
+    run.add_argument(
+        "--unframed", action="append", default=[], metavar="PRESET", help="render this preset without intro/outro/bed"
+    )
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     info = commands.add_parser("probe", help="describe a file (or say why it is unusable)")
@@ -160,6 +173,18 @@ def _run(args: argparse.Namespace) -> int:
         progress=None if args.quiet else ProgressBar(sys.stderr),
         max_duration=args.max_duration,
         samples_per_pixel=args.samples_per_pixel or None,
+        cleanup=args.cleanup,
+        framing=(
+            Framing(
+                intro=args.intro,
+                outro=args.outro,
+                bed=args.bed,
+                crossfade=args.crossfade,
+                exclude=tuple(args.unframed),
+            )
+            if args.intro or args.outro or args.bed
+            else None
+        ),
     )
     _print_json(_summary(result))
     return 0

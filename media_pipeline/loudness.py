@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import tools
@@ -40,6 +40,7 @@ SILENCE_LUFS = -70.0
 NO_READING_LUFS = -120.0  # below the absolute gate: ebur128 reports about -120.7 when nothing passed
 BLOCK = 0.1  # ebur128 reports every 100 ms
 METER_PAD = 0.1  # seconds of silence after the stream, so that its last block is reported
+HISTOGRAM_BINS = 800  # momentary loudness from -70 to +10 LUFS in 0.1 dB steps
 _PREFIX = "lavfi.r128."
 
 
@@ -102,6 +103,8 @@ class LoudnessMeasurement:
     duration: float
     short_term: ShortTermSeries | None = None
     sample_peak_dbfs: float | None = None
+    noise_floor_lufs: float | None = None
+    speech_spread_lu: float | None = None
 
     @property
     def is_silent(self) -> bool:
@@ -134,6 +137,8 @@ class Meter:
         self._sample_peak: float | None = None
         self.last_t = 0.0
         self.frames = 0
+        self._momentary = [0] * HISTOGRAM_BINS  # 0.1 dB bins from SILENCE_LUFS up: bounded memory
+        self._short_term = [0] * HISTOGRAM_BINS
 
     def feed_line(self, line: str) -> None:
         line = line.strip()
@@ -167,6 +172,10 @@ class Meter:
                 self._true_peak = max(self._true_peak or 0.0, number)
             elif key.startswith("sample_peak"):
                 self._sample_peak = max(self._sample_peak or 0.0, number)
+        for key, histogram in (("M", self._momentary), ("S", self._short_term)):
+            value = _number(frame.get(key, ""))
+            if value is not None and value > SILENCE_LUFS:
+                histogram[min(HISTOGRAM_BINS - 1, int((value - SILENCE_LUFS) * 10))] += 1
         if self._interval is not None and self.last_t + 1e-6 >= self._next_t:
             value = _number(frame.get("S", ""))
             # ebur128 shows about -120.7 until the first 3 s window is full and for digital silence.
@@ -192,6 +201,35 @@ class Meter:
             true_peak=_linear_to_db(self._true_peak),
             sample_peak=_linear_to_db(self._sample_peak),
         )
+
+    def _percentile(self, fraction: float, above: float, histogram: list[int] | None = None) -> float | None:
+        start = max(0, int((above - SILENCE_LUFS) * 10) + 1)
+        counts = (self._momentary if histogram is None else histogram)[start:]
+        total = sum(counts)
+        if not total:
+            return None
+        running = 0
+        for offset, count in enumerate(counts):
+            running += count
+            if running >= fraction * total:
+                return round(SILENCE_LUFS + (start + offset + 0.5) / 10, 1)
+        return None
+
+    def noise_floor(self) -> float | None:
+        """The level of the quietest passages: 10th percentile of the 400 ms momentary loudness
+        (digital silence excluded). In speech with pauses, that is the room and the hiss."""
+        return self._percentile(0.10, SILENCE_LUFS)
+
+    def speech_spread(self, integrated: float) -> float | None:
+        """Level difference between the loudest and the quietest speech passages: 95th minus 5th
+        percentile of the short-term (3 s) loudness of the passages within 20 LU of the integrated
+        loudness (pauses left out), in LU. Two speakers 12 dB apart show about 12; unlike the
+        LRA, the quietest 5 % of passages count, where a distant guest usually is."""
+        if integrated <= SILENCE_LUFS + 0.05:
+            return None
+        low = self._percentile(0.05, integrated - 20, self._short_term)
+        high = self._percentile(0.95, integrated - 20, self._short_term)
+        return None if low is None or high is None else round(high - low, 1)
 
     def series(self) -> ShortTermSeries | None:
         if self._interval is None:
@@ -233,8 +271,12 @@ def downmix_filter(channels: int) -> str | None:
     return "aformat=channel_layouts=stereo" if channels > 2 else None
 
 
-def to_measurement(summary: Summary, duration: float, series: ShortTermSeries | None) -> LoudnessMeasurement:
+def to_measurement(
+    summary: Summary, duration: float, series: ShortTermSeries | None, meter: Meter | None = None
+) -> LoudnessMeasurement:
     return LoudnessMeasurement(
+        noise_floor_lufs=meter.noise_floor() if meter is not None else None,
+        speech_spread_lu=meter.speech_spread(summary.integrated) if meter is not None else None,
         integrated_lufs=summary.integrated,
         loudness_range_lu=summary.lra,
         true_peak_dbtp=summary.true_peak,
@@ -253,17 +295,41 @@ def measure_source(
     on_progress: Callable[[float], None] | None = None,
     series_points: int = SERIES_MAX_POINTS,
     true_peak: bool = True,
+    cleanup: str | None = None,
 ) -> LoudnessMeasurement:
-    """Decode the source once and meter it. ``on_progress`` gets 0..1, in the caller's thread.
+    """Decode the source once and meter it (after the ``cleanup`` filter chain, if any).
 
-    The decoded duration (from ffmpeg's final ``-progress`` report, less the meter's padding) is
-    returned as ``duration``; callers compare it with the container's claim to detect truncated
-    files.
+    ``on_progress`` gets 0..1, in the caller's thread. The decoded duration (from ffmpeg's final
+    ``-progress`` report, less the meter's padding) is returned as ``duration``; callers compare
+    it with the container's claim to detect truncated files.
     """
-    meter = Meter(series_interval_for(info.duration, series_points))
+    return measure_chains(info, [cleanup], on_progress=on_progress, series_points=series_points, true_peak=true_peak)[0]
+
+
+def measure_chains(
+    info: ProbeInfo,
+    chains: Sequence[str | None],
+    *,
+    on_progress: Callable[[float], None] | None = None,
+    series_points: int = SERIES_MAX_POINTS,
+    true_peak: bool = True,
+) -> list[LoudnessMeasurement]:
+    """One decode of the source, split into one meter per filter chain (None: the source as it is).
+
+    Used to measure the source before and after its clean-up in the same pass.
+    """
+    meters = [Meter(series_interval_for(info.duration, series_points)) for _ in chains]
     progress = ProgressParser()
-    read_end, write_end = make_pipe()
-    filters = [downmix_filter(info.audio.channels), meter_filter(write_end, true_peak=true_peak)]
+    pipes = [make_pipe() for _ in chains]
+    head = f"[0:{info.audio.index}]" + (downmix_filter(info.audio.channels) or "anull")
+    if len(chains) > 1:
+        head += f",asplit={len(chains)}" + "".join(f"[s{i}]" for i in range(len(chains)))
+    else:
+        head += "[s0]"
+    graph = [head]
+    for index, (chain, (_, write_end)) in enumerate(zip(chains, pipes, strict=True)):
+        parts = [chain, meter_filter(write_end, true_peak=true_peak)]
+        graph.append(f"[s{index}]" + ",".join(part for part in parts if part) + f"[m{index}]")
     argv = [
         tools.ffmpeg(),
         "-nostdin",
@@ -276,14 +342,13 @@ def measure_source(
         "-stats_period",
         "0.25",
         *info.input_args(),
-        "-map",
-        f"0:{info.audio.index}",
-        "-af",
-        ",".join(f for f in filters if f),
-        "-f",
-        "null",
-        "-",
+        "-filter_complex",
+        ";".join(graph),
     ]
+    for index in range(len(chains)):
+        argv += ["-map", f"[m{index}]", "-f", "null", "-"]
+    write_ends = [write_end for _, write_end in pipes]
+    read_ends = [read_end for read_end, _ in pipes]
     try:
         with Supervisor(timeout=measurement_timeout(info.duration), error=TranscodeError, path=info.path) as sup:
 
@@ -293,27 +358,31 @@ def measure_source(
                     fraction = min(1.0, seconds / info.duration) if info.duration > 0 else 0.0
                     sup.call_soon(lambda: on_progress(fraction))
 
-            sup.read_lines("measure-readings", read_end, meter.feed_line, on_eof=meter.close)
-            read_end = -1  # the pump owns it now
+            while read_ends:
+                meter = meters[len(meters) - len(read_ends)]
+                sup.read_lines("measure-readings", read_ends.pop(0), meter.feed_line, on_eof=meter.close)
             try:
-                sup.spawn(ProcessSpec(name="measure", argv=argv, pass_fds=(write_end,), on_stdout_line=on_stdout))
+                sup.spawn(ProcessSpec(name="measure", argv=argv, pass_fds=write_ends, on_stdout_line=on_stdout))
             finally:
-                os.close(write_end)
-                write_end = -1
+                while write_ends:
+                    os.close(write_ends.pop())
             sup.wait()
             tail = sup.stderr_tail("measure")
     finally:
-        for fd in (read_end, write_end):
-            if fd >= 0:
-                os.close(fd)
-    try:
-        summary = meter.summary()
-    except MeterOutputMissing as exc:
-        raise missing_output("the source", info.path, tail) from exc
+        for fd in [*read_ends, *write_ends]:
+            os.close(fd)
     if not progress.ended:
         raise missing_output("the decoded duration of the source", info.path, tail)
-    duration = max(0.0, progress.out_time - METER_PAD)
-    return to_measurement(summary, duration, meter.series())
+    # With several outputs, -progress reports the furthest; every branch has the same length.
+    duration = round(max(0.0, progress.out_time - METER_PAD), 6)
+    results = []
+    for meter in meters:
+        try:
+            summary = meter.summary()
+        except MeterOutputMissing as exc:
+            raise missing_output("the source", info.path, tail) from exc
+        results.append(to_measurement(summary, duration, meter.series(), meter))
+    return results
 
 
 def measure_loudness(

@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .cleanup import DEFAULT_CLEANUP, cleanup_filter
 from .errors import LoudnessOutOfSpec, Reason, TranscodeError, UnsupportedMedia
-from .loudness import LoudnessMeasurement, measure_source
+from .framing import Framing, FramingPlan, Part
+from .loudness import LoudnessMeasurement, measure_chains
 from .peaks import DEFAULT_SAMPLES_PER_PIXEL
 from .presets import LoudnessTarget, Preset, resolve_presets
 from .probe import DEFAULT_MAX_DURATION, ProbeInfo, probe
@@ -57,6 +59,7 @@ class Rendition:
     sha256: str
     codec_compensation_db: float = 0.0
     attempts: int = 1
+    content_offset: float = 0.0  # where the episode starts (after an intro); chapters are shifted by it
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ class PipelineResult:
     peaks_path: str | None
     report_path: str
     report: dict[str, Any]
+    cleanup: str = DEFAULT_CLEANUP
+    source_before_cleanup: LoudnessMeasurement | None = None
 
     def rendition(self, preset: str) -> Rendition:
         for rendition in self.renditions:
@@ -91,9 +96,15 @@ def _check_decoded(info: ProbeInfo, measured: LoudnessMeasurement) -> None:
         raise UnsupportedMedia(Reason.SILENT, "The audio is silent (no signal above -70 LUFS).", path=info.path)
 
 
-def _measure(info: ProbeInfo, stages: StagedProgress) -> LoudnessMeasurement:
+def _measure(
+    info: ProbeInfo, stages: StagedProgress, cleanup: str
+) -> tuple[LoudnessMeasurement | None, LoudnessMeasurement]:
+    """Meter the source after its clean-up and, when the choice does more than the always-on
+    high-pass, also as it is (same decode), for the before/after figures."""
+    chain = cleanup_filter(cleanup)
+    chains = [chain] if cleanup == "none" else [None, chain]
     try:
-        measured = measure_source(info, on_progress=stages.stage("measure"), true_peak=False)
+        *before, measured = measure_chains(info, chains, on_progress=stages.stage("measure"), true_peak=False)
     except TranscodeError as exc:
         if "timed out" not in exc.message and _DECODE_TROUBLE.search(exc.stderr_tail):
             raise UnsupportedMedia(
@@ -104,7 +115,7 @@ def _measure(info: ProbeInfo, stages: StagedProgress) -> LoudnessMeasurement:
             ) from exc
         raise
     _check_decoded(info, measured)
-    return measured
+    return (before[0] if before else None), measured
 
 
 def _describe(item: RenderedFile, untagged_size: int) -> Rendition:
@@ -145,12 +156,16 @@ def process(
     progress: ProgressCallback | None = None,
     max_duration: float | None = DEFAULT_MAX_DURATION,
     samples_per_pixel: int | None = DEFAULT_SAMPLES_PER_PIXEL,
+    cleanup: str = DEFAULT_CLEANUP,
+    framing: Framing | None = None,
 ) -> PipelineResult:
     """Turn one upload into published renditions, waveform peaks and a loudness report.
 
     Outputs land in ``out_dir`` as ``<preset name><extension>``, ``peaks.json`` and
     ``loudness.json``, replacing files of the same name; either all of them appear or none does.
-    ``progress(percent, stage)`` is called in the calling thread. ``samples_per_pixel=None``
+    ``progress(percent, stage)`` is called in the calling thread. ``cleanup`` is one of
+    ``CLEANUP_CHOICES`` (see ``cleanup.py``); the source file is never changed. ``framing`` adds
+    an intro, an outro and a music bed (see ``framing.py``); chapters move with the episode. ``samples_per_pixel=None``
     skips the peaks. Raises ``UnsupportedMedia`` for unusable input, ``InvalidRequest`` for bad
     arguments, ``LoudnessOutOfSpec`` if an output misses its target, other ``PipelineError``
     subclasses for failures of the tools.
@@ -160,11 +175,15 @@ def process(
     meta = metadata or TagMetadata()
     validate_date(meta.date)
     cover_art: CoverArt | None = prepare_cover(cover) if cover is not None else None
+    chain = cleanup_filter(cleanup)  # refuses an unknown choice before any work
+    if framing is not None:
+        framing.validate()
 
     info = probe(source, max_duration=max_duration)
     chapter_list = validate_chapters(chapters, info.duration)
     stages.update("probe", 1.0)
-    measured = _measure(info, stages)
+    before, measured = _measure(info, stages, cleanup)
+    plan = _plan_framing(framing, measured) if framing is not None else None
 
     now = datetime.now(UTC)
     branches = plan_branches(info, measured, chosen)
@@ -183,18 +202,29 @@ def process(
             metadata=riff,
             samples_per_pixel=samples_per_pixel,
             on_progress=stages.stage("render"),
+            cleanup=chain,
+            framing=plan,
         )
-        files = _retry_misses(info, rendered.files, staging.path, measured.duration, riff)
+        files = _retry_misses(info, rendered.files, staging.path, measured.duration, riff, chain, plan)
         untagged_sizes = [item.path.stat().st_size for item in files]
         for index, item in enumerate(files):
-            write_tags(item.path, item.branch.preset.tags, meta, chapter_list, cover_art)
+            offset = _offset(plan, item.branch.preset.name)
+            shifted = [
+                replace(c, start=c.start + offset, end=None if c.end is None else c.end + offset) for c in chapter_list
+            ]
+            write_tags(item.path, item.branch.preset.tags, meta, shifted, cover_art)
             stages.update("tag", (index + 1) / len(files))
         stages.update("peaks", 1.0)
         # Probe and hash the staged files two at a time: hashing a long WAV takes seconds.
         with ThreadPoolExecutor(max_workers=2) as pool:
             described = list(pool.map(_describe, files, untagged_sizes))
-        renditions = [replace(r, path=str(out / Path(r.path).name)) for r in described]
-        report = build_report(info, measured, renditions, rendered.peaks, generated_at=now)
+        renditions = [
+            replace(r, path=str(out / Path(r.path).name), content_offset=_offset(plan, r.preset)) for r in described
+        ]
+        report = build_report(
+            info, measured, renditions, rendered.peaks, generated_at=now, cleanup=cleanup, before=before
+        )
+        report["framing"] = _framing_report(plan)
         write_json(staging.path / REPORT_NAME, report)
         stages.update("report", 0.5)
         names = [item.path.name for item in files]
@@ -210,6 +240,8 @@ def process(
         peaks_path=str(out / PEAKS_FILENAME) if rendered.peaks is not None else None,
         report_path=str(out / REPORT_NAME),
         report=report,
+        cleanup=cleanup,
+        source_before_cleanup=before,
     )
 
 
@@ -219,17 +251,22 @@ def _retry_misses(
     staging: Path,
     duration: float,
     riff: dict[int, dict[str, str]],
+    cleanup: str,
+    framing: FramingPlan | None = None,
 ) -> list[RenderedFile]:
-    """Render the renditions that missed their target once more, with corrected settings.
+    """Render the renditions that missed their target again, with corrected settings, until they pass.
 
-    The first pass nearly always lands (codec compensation is in the presets); a heavily limited
-    or unusual source can still miss, and one corrected pass fixes that at the cost of a second
-    decode for those presets only. A second miss raises ``LoudnessOutOfSpec``.
+    The first pass nearly always lands (codec compensation is in the presets); a heavily limited,
+    noise-like or unusual source can still miss, and corrected passes (see ``render.corrected``)
+    fix that at the cost of another decode for those presets only. ``LoudnessOutOfSpec`` is
+    raised only when a correction cannot help any more.
     """
     result = list(files)
-    redo: list[tuple[int, Branch]] = []
-    for index, item in enumerate(files):
-        if item.failures:
+    pending = [index for index, item in enumerate(files) if item.failures]
+    while pending:
+        redo: list[tuple[int, Branch]] = []
+        for index in pending:
+            item = result[index]
             branch = corrected(item.branch, item.measurement)
             if branch is None:
                 raise LoudnessOutOfSpec(
@@ -238,19 +275,65 @@ def _retry_misses(
                     path=info.path,
                 )
             redo.append((index, branch))
-    if redo:
         again = render(
             info,
             [branch for _, branch in redo],
             staging,
             duration=duration,
             metadata={n: riff[i] for n, (i, _) in enumerate(redo) if i in riff},
+            cleanup=cleanup,
+            framing=framing,
         )
-        failures = [failure for item in again.files for failure in item.failures]
-        if failures:
-            raise LoudnessOutOfSpec(
-                "rendition out of specification: " + "; ".join(failures), failures=failures, path=info.path
-            )
         for (index, _), item in zip(redo, again.files, strict=True):
             result[index] = item
+        pending = [index for index, _ in redo if result[index].failures]
     return result
+
+
+FRAMING_PART_MAX_SECONDS = 600.0
+
+
+def _shifted(chapters: Sequence[Chapter], offset: float) -> list[Chapter]:
+    """Chapters of the episode moved to where the episode plays in a framed rendition."""
+    return [
+        replace(c, start=round(c.start + offset, 3), end=None if c.end is None else round(c.end + offset, 3))
+        for c in chapters
+    ]
+
+
+def _offset(plan: FramingPlan | None, preset: str) -> float:
+    return plan.content_offset if plan is not None and plan.applies_to(preset) else 0.0
+
+
+def _plan_framing(framing: Framing, episode: LoudnessMeasurement) -> FramingPlan:
+    """Probe (through the same whitelist as any upload) and measure the intro, outro and bed."""
+
+    def part(path: str | os.PathLike[str] | None) -> Part | None:
+        if path is None:
+            return None
+        info = probe(path, max_duration=FRAMING_PART_MAX_SECONDS)
+        loudness = measure_chains(info, [None], true_peak=False)[0]
+        _check_decoded(info, loudness)
+        return Part(info, loudness, loudness.duration)
+
+    return FramingPlan(
+        framing,
+        part(framing.intro),
+        part(framing.outro),
+        part(framing.bed),
+        episode.integrated_lufs,
+        episode.duration,
+    )
+
+
+def _framing_report(plan: FramingPlan | None) -> dict[str, Any] | None:
+    if plan is None:
+        return None
+    return {
+        "intro": Path(plan.intro.info.path).name if plan.intro else None,
+        "outro": Path(plan.outro.info.path).name if plan.outro else None,
+        "bed": Path(plan.bed.info.path).name if plan.bed else None,
+        "crossfade_s": plan.framing.crossfade,
+        "content_offset_s": plan.content_offset,
+        "without_framing": list(plan.framing.exclude),
+    }

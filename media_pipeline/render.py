@@ -29,6 +29,7 @@ from pathlib import Path
 
 from . import tools
 from .errors import TranscodeError
+from .framing import FramingPlan
 from .loudness import LoudnessMeasurement, Meter, MeterOutputMissing, meter_filter, missing_output, to_measurement
 from .peaks import PeaksInfo, PeaksWriter, peaks_filter
 from .presets import LoudnessTarget, Preset
@@ -40,7 +41,8 @@ PEAKS_FILENAME = "peaks.json"
 # Muxer options for the copy that goes to the meter. Ogg holds packets until a page is full
 # (one second by default); short pages keep the meter fed from the first packets on.
 METER_PIPE_OPTIONS: dict[str, dict[str, str]] = {"ogg": {"page_duration": "20000"}}
-MAX_ATTEMPTS = 2
+MAX_ATTEMPTS = 6  # the first render and up to five corrected ones (each only for the presets that missed)
+LIMITER_FLOOR_DB = -24.0  # alimiter's lowest threshold (limit=0.0625)
 DURATION_TOLERANCE = 0.2  # seconds: an MP3 ends on a whole frame (26 ms), with room
 
 
@@ -136,14 +138,38 @@ def branch_chain(branch: Branch, source_channels: int, source_rate: int) -> str:
     return ",".join(parts)
 
 
-def build_filtergraph(info: ProbeInfo, branches: Sequence[Branch], *, peaks_from: int | None) -> str:
-    """The ``-filter_complex`` graph: outputs ``[out0]``, ``[out1]``... and ``[peaks]``."""
+def build_filtergraph(
+    info: ProbeInfo,
+    branches: Sequence[Branch],
+    *,
+    peaks_from: int | None,
+    cleanup: str | None = None,
+    framing: FramingPlan | None = None,
+) -> str:
+    """The ``-filter_complex`` graph: outputs ``[out0]``, ``[out1]``... and ``[peaks]``.
+
+    ``cleanup`` (a filter chain, see ``cleanup.py``) runs once, before the split; ``framing``
+    adds intro, outro and bed (inputs 1, 2, ...) for the branches it applies to.
+    """
     source_channels = min(info.audio.channels, 2)
     head = f"[0:{info.audio.index}]"
     if info.audio.channels > 2:
         head += "aformat=channel_layouts=stereo,"
-    labels = [f"[in{i}]" for i in range(len(branches))]
-    chains = [f"{head}asplit={len(branches)}{''.join(labels)}"]
+    if cleanup:
+        head += cleanup + ","
+    framed = [i for i, b in enumerate(branches) if framing is not None and framing.applies_to(b.preset.name)]
+    if framing is not None and framed:
+        plain = [i for i in range(len(branches)) if i not in framed]
+        chains = [f"{head}asplit=2[plainsrc][framesrc]" if plain else f"{head}anull[framesrc]"]
+        layout = "mono" if source_channels == 1 else "stereo"
+        chains += framing.filter_chains("framesrc", "framed", rate=info.audio.sample_rate, layout=layout)
+        for source_label, members in (("framed", framed), ("plainsrc", plain)):
+            if members:
+                outputs = "".join(f"[in{i}]" for i in members)
+                chains.append(f"[{source_label}]asplit={len(members)}{outputs}")
+    else:
+        labels = [f"[in{i}]" for i in range(len(branches))]
+        chains = [f"{head}asplit={len(branches)}{''.join(labels)}"]
     for index, branch in enumerate(branches):
         chain = f"[in{index}]{branch_chain(branch, source_channels, info.audio.sample_rate)}"
         if index == peaks_from:
@@ -177,6 +203,8 @@ def build_render_argv(
     meter_fds: Sequence[int],
     peaks_fd: int | None,
     metadata: Mapping[int, Mapping[str, str]],
+    cleanup: str | None = None,
+    framing: FramingPlan | None = None,
 ) -> list[str]:
     """ffmpeg argv for the render; file names are relative (run it with cwd = the staging dir)."""
     argv = [
@@ -192,8 +220,11 @@ def build_render_argv(
         "-stats_period",
         "0.25",
         *info.input_args(),
+        *[arg for part in (framing.inputs() if framing else []) for arg in part.input_args()],
         "-filter_complex",
-        build_filtergraph(info, branches, peaks_from=0 if peaks_fd is not None else None),
+        build_filtergraph(
+            info, branches, peaks_from=0 if peaks_fd is not None else None, cleanup=cleanup, framing=framing
+        ),
     ]
     for index, (branch, fd) in enumerate(zip(branches, meter_fds, strict=True)):
         preset = branch.preset
@@ -252,8 +283,9 @@ def check_duration(branch: Branch, measured: LoudnessMeasurement, source_duratio
     """A rendition that decodes to the wrong length is broken, whatever its loudness."""
     if abs(measured.duration - source_duration) > DURATION_TOLERANCE:
         raise TranscodeError(
-            f"{branch.preset.name}: the output decodes to {measured.duration:.2f} s, "
-            f"the source to {source_duration:.2f} s",
+            f"The {branch.preset.name} file came out {measured.duration:.2f} s long instead of "
+            f"{source_duration:.2f} s, so it was not kept. If the recording has damaged passages, "
+            "upload a fresh copy of the original file.",
             path=path,
         )
 
@@ -267,6 +299,8 @@ def render(
     metadata: Mapping[int, Mapping[str, str]] | None = None,
     samples_per_pixel: int | None = None,
     on_progress: Callable[[float], None] | None = None,
+    cleanup: str | None = None,
+    framing: FramingPlan | None = None,
 ) -> RenderResult:
     """Render ``branches`` into ``staging`` in one decode pass and meter every encoded stream.
 
@@ -296,7 +330,12 @@ def render(
         meter_fds=[write_end for _, write_end in pipes],
         peaks_fd=peaks_pipe[1] if peaks_pipe else None,
         metadata=metadata or {},
+        cleanup=cleanup,
+        framing=framing,
     )
+
+    # The render's progress and time limit are those of its longest output.
+    programme = framing.framed_duration(duration) if framing is not None else duration
 
     def close(fd: int) -> None:
         if fd in open_fds:
@@ -304,13 +343,13 @@ def render(
             os.close(fd)
 
     try:
-        with Supervisor(timeout=render_timeout(duration), error=TranscodeError, path=info.path) as sup:
+        with Supervisor(timeout=render_timeout(programme), error=TranscodeError, path=info.path) as sup:
 
             def on_render_stdout(line: str) -> None:
                 seconds = progress.feed_line(line)
                 if seconds is not None and on_progress is not None:
                     callback = on_progress
-                    fraction = min(1.0, seconds / duration) if duration > 0 else 0.0
+                    fraction = min(1.0, seconds / programme) if programme > 0 else 0.0
                     sup.call_soon(lambda: callback(fraction))
 
             sup.spawn(
@@ -362,7 +401,8 @@ def render(
         # The container's own account of the length (Xing frames, last Ogg granule, WAV data size).
         written = probe(staging / branch.filename, max_duration=None)
         measured = to_measurement(summary, written.duration, None)
-        check_duration(branch, measured, duration, info.path)
+        framed = framing is not None and framing.applies_to(branch.preset.name)
+        check_duration(branch, measured, framing.framed_duration(duration) if framed else duration, info.path)
         failures = tuple(check_rendition(branch, measured))
         files.append(RenderedFile(branch, staging / branch.filename, measured, failures))
     return RenderResult(tuple(files), peaks)
@@ -373,8 +413,12 @@ def corrected(branch: Branch, measured: LoudnessMeasurement) -> Branch | None:
 
     Loudness is corrected by the measured deviation (the gain-to-loudness relation is linear up
     to the limiter, so one correction lands within a tenth of an LU or so). The limiter is always
-    on for the second try; if it was on and the true peak still overshot, its threshold goes down
-    by the overshoot plus 0.3 dB.
+    on from the second try. A true peak above the ceiling after limiting is an encoder's
+    overshoot (Opus and MP3 add peaks to noise-like, broadband material that the sample-peak
+    limiter cannot see), so the limiter's threshold goes down by the overshoot plus a margin that
+    grows with every try (0.3 dB, 0.6 dB, ...); more headroom always fixes it, at the cost of a
+    little more limiting. Only a preset without a limiter, the floor of the limiter's range, or
+    ``MAX_ATTEMPTS`` ends the retries.
     """
     if branch.attempt >= MAX_ATTEMPTS:
         return None
@@ -385,7 +429,9 @@ def corrected(branch: Branch, measured: LoudnessMeasurement) -> Branch | None:
         if limit is None:
             return None
         if branch.limiter_active:
-            limit -= overshoot + 0.3
+            limit -= overshoot + 0.3 * branch.attempt
+        if limit < LIMITER_FLOOR_DB:
+            return None
     return replace(
         branch, gain_db=round(gain, 2), limit_db=limit, attempt=branch.attempt + 1, limiter_active=limit is not None
     )

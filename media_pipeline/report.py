@@ -50,6 +50,19 @@ def _measurement(m: LoudnessMeasurement) -> dict[str, Any]:
     }
 
 
+def _cleanup_figures(m: LoudnessMeasurement) -> dict[str, Any]:
+    return {
+        "integrated_lufs": m.integrated_lufs,
+        "loudness_range_lu": m.loudness_range_lu,
+        "noise_floor_lufs": m.noise_floor_lufs,
+        # The floor relative to the programme: what a listener hears once both are normalised.
+        "noise_floor_below_speech_lu": (
+            round(m.integrated_lufs - m.noise_floor_lufs, 1) if m.noise_floor_lufs is not None else None
+        ),
+        "speech_spread_lu": m.speech_spread_lu,
+    }
+
+
 def build_report(
     info: ProbeInfo,
     source: LoudnessMeasurement,
@@ -57,7 +70,10 @@ def build_report(
     peaks: PeaksInfo | None,
     *,
     generated_at: datetime | None = None,
+    cleanup: str = "none",
+    before: LoudnessMeasurement | None = None,
 ) -> dict[str, Any]:
+    """The report; ``before`` is the source as it was when ``cleanup`` did more than the high-pass."""
     from . import __version__
 
     series = source.short_term
@@ -75,6 +91,12 @@ def build_report(
                 "channels": info.audio.channels,
                 "declared_duration": round(info.duration, 3),
                 **_measurement(source),
+            },
+            "cleanup": {
+                "choice": cleanup,
+                # Before: the upload as it is; after: what the renditions are made from.
+                "before": _cleanup_figures(before) if before is not None else None,
+                "after": _cleanup_figures(source),
             },
             "short_term": {
                 "unit": "LUFS",

@@ -19,6 +19,7 @@ from pathlib import Path
 from pydub import AudioSegment  # type: ignore[import-untyped]
 
 from . import tools
+from .cleanup import cleanup_filter
 from .errors import InvalidRequest, LoudnessOutOfSpec, Reason, TranscodeError, UnsupportedMedia
 from .loudness import (
     LoudnessMeasurement,
@@ -111,7 +112,7 @@ def make_soundbite(
         [
             tools.ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error",
             "-ss", f"{start:.3f}", "-t", f"{duration:.3f}", *info.input_args(),
-            "-map", f"0:{info.audio.index}", "-ac", str(channels),
+            "-map", f"0:{info.audio.index}", "-af", cleanup_filter("none"), "-ac", str(channels),
             "-c:a", "pcm_s32le", "-f", "s32le", "pipe:1",
         ],
         timeout=CLIP_TIMEOUT,

@@ -1,21 +1,26 @@
 """The demo loader builds the whole demo site, and a second run changes nothing."""
 
+import re
 import subprocess
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks.signals import task_enqueued
 from wagtail.images.models import Image
 from wagtail.models import Page, PageLogEntry, Revision
 
 from hub.audio.models import AudioAsset
 from hub.campaigns.models import CampaignPage
 from hub.consent.gates import cleared_for
+from hub.consent.models import ConsentRecord, TakedownNotice, TakedownReport
 from hub.core.models import EventPage, StandardPage
 from hub.demo.loader import load_demo_content, read_content
 from hub.partners.models import PartnerOrganisation
-from hub.radio.models import EpisodePage, ShowPage
-from hub.stories.models import StoryPage
+from hub.radio.models import Contributor, EpisodePage, ShowPage
+from hub.stories.models import StoryIndexPage, StoryPage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -36,12 +41,25 @@ def snapshot():
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """Load the demo once for the module, inside a transaction rolled back at its end."""
+    """Load the demo once for the module, inside a transaction rolled back at its end.
+
+    The report also lists every task the load queued (``report.enqueued``).
+    """
+    enqueued = []
+
+    def record(sender, task_result, **kwargs):
+        enqueued.append(task_result.task.module_path)
+
     with django_db_blocker.unblock(), transaction.atomic():
         for stale in Page.get_first_root_node().get_children():
             stale.delete()
-        report = load_demo_content()
+        task_enqueued.connect(record)
+        try:
+            report = load_demo_content()
+        finally:
+            task_enqueued.disconnect(record)
         assert report.created
+        report.enqueued = enqueued
         yield report
         transaction.set_rollback(True)
 
@@ -108,3 +126,75 @@ def test_demo_audio_is_real_and_generated(demo):
         timeout=30,
     )
     assert float(probe.stdout) == pytest.approx(asset.duration_seconds, abs=0.5)
+
+
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+def test_loading_queues_no_index_or_audio_jobs(demo):
+    """The search and reference indexes are built in bulk, once; each recording is processed once, in place."""
+    assert [path for path in demo.enqueued if "index" in path or "audio" in path] == []
+    assert len(demo.enqueued) < 20, demo.enqueued
+    assert all(asset.status == "ready" for asset in AudioAsset.objects.all())
+    assert StoryPage.objects.live().search("food bank").count() >= 1, "the search index was built"
+
+
+def test_every_episode_has_speech_to_the_end_chapters_transcripts_and_a_soundbite(demo, client):
+    episodes = EpisodePage.objects.live().filter(public_release_at__isnull=True)
+    assert episodes.count() >= 10
+    languages = set()
+    for episode in episodes:
+        chapters = list(episode.chapters.all())
+        transcripts = {transcript.language: transcript for transcript in episode.transcripts.all()}
+        assert len(chapters) >= 4, episode
+        assert episode.locale.language_code in transcripts, episode
+        languages.update(transcripts)
+        duration = episode.audio.duration_seconds
+        last_cue = max(
+            transcripts[episode.locale.language_code].content.split("\n"),
+            key=lambda line: line if "-->" in line else "",
+        )
+        end = last_cue.split("-->")[1].strip()
+        _hours, minutes, seconds = end.split(":")
+        assert float(seconds) + 60 * int(minutes) >= duration - 6, f"speech stops early in {episode}"
+        assert 45 <= duration <= 150, "short episodes keep the demo quick"
+        assert episode.soundbite_start is not None and episode.soundbite_duration.total_seconds() >= 5
+    assert {"en", "de", "el", "it", "ar"} <= languages
+    episode = episodes.get(locale__language_code="ar", slug="sharing-the-shelves")
+    html = client.get(episode.get_url()).content.decode()
+    assert "podcast:transcript" not in html  # a page, not a feed
+    assert 'class="chapters' in html and "data-transcript" in html
+    feed = client.get(reverse("show-feed", args=[episode.get_parent().pk])).content.decode()
+    assert "podcast:transcript" in feed and "podcast:chapters" in feed and "podcast:soundbite" in feed
+
+
+def test_people_have_pictures_and_arabic_pages_name_them_in_arabic(demo):
+    assert all(contributor.image_id for contributor in Contributor.objects.all())
+    arabic_stories = StoryPage.objects.live().filter(locale__language_code="ar")
+    assert arabic_stories.exists()
+    assert all(ARABIC.search(story.storyteller_name) for story in arabic_stories)
+    assert all(ARABIC.search(c.name) for c in Contributor.objects.filter(locale__language_code="ar"))
+
+
+def test_release_rules_and_a_withdrawal_are_in_the_demo(demo, client):
+    now = timezone.now()
+    embargoed = EpisodePage.objects.live().filter(public_release_at__gt=now)
+    assert embargoed.exists() and all(e.partner_release_at <= now for e in embargoed)
+    assert client.get(embargoed.first().get_url()).status_code == 404, "the public does not see it yet"
+
+    scheduled = EpisodePage.objects.get(slug="season-two-preview", locale__language_code="en")
+    assert not scheduled.live and scheduled.get_latest_revision().approved_go_live_at > now
+
+    withdrawn = ConsentRecord.objects.exclude(withdrawn_on=None).get()
+    page = EpisodePage.objects.get(slug="kitchen-talk")
+    assert not page.live
+    assert TakedownReport.objects.filter(consent=withdrawn).exists()
+    assert TakedownNotice.objects.filter(consent=withdrawn, page=page).exists()
+
+
+def test_enough_stories_for_filters_and_pagination(demo, client):
+    index = StoryIndexPage.objects.get(locale__language_code="en")
+    stories = StoryPage.objects.live().child_of(index)
+    assert stories.count() > StoryIndexPage.PAGE_SIZE
+    assert client.get(index.get_url() + "?page=2").status_code == 200
+    assert len({story.country for story in stories}) >= 3

@@ -1,4 +1,8 @@
-"""The embedded setup serves media with HEAD and byte ranges, as podcast apps need."""
+"""The embedded setup serves public media with HEAD and byte ranges, as podcast apps need.
+
+Only the public folders (HUB_PUBLIC_MEDIA_PREFIXES) are served; audio is in the private storage
+and has its own policy-checked route (tests/security).
+"""
 
 import pytest
 from django.core.files.base import ContentFile
@@ -11,7 +15,7 @@ PAYLOAD = bytes(range(256)) * 40  # 10,240 bytes
 
 @pytest.fixture
 def media_file():
-    name = default_storage.save("audio/test-range.mp3", ContentFile(PAYLOAD))
+    name = default_storage.save("episodes/0/test-range.mp3", ContentFile(PAYLOAD))
     yield f"/media/{name}"
     default_storage.delete(name)
 
@@ -70,3 +74,15 @@ def test_conditional_get(client, media_file):
 @pytest.mark.parametrize("path", ["/media/../hub/settings/base.py", "/media/missing.mp3", "/media/audio/"])
 def test_outside_or_missing_is_404(client, path):
     assert client.get(path, follow=True).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name", ["audio/renditions/1/x/podcast-mp3.mp3", "documents/plan.pdf", "original_images/a.png"]
+)
+def test_folders_outside_the_public_prefixes_are_not_served(client, name):
+    stored = default_storage.save(name, ContentFile(PAYLOAD))
+    try:
+        assert client.get(f"/media/{stored}").status_code == 404
+        assert client.head(f"/media/{stored}").status_code == 404
+    finally:
+        default_storage.delete(stored)

@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class AccessConfig(AppConfig):
+    """Who may see what (hub.access.policy) and how files are handed over (hub.access.delivery)."""
+
     name = "hub.access"
     label = "access"
-    verbose_name = _("Access")

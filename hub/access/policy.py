@@ -163,7 +163,7 @@ def clipping_pages(asset):
     return Page.objects.filter(pk__in=[int(pk) for pk in ids if str(pk).isdigit()])
 
 
-def _lapsed_consent(pages) -> bool:
+def lapsed_consent(pages) -> bool:
     """Does any of these pages link a withdrawn or expired consent record?"""
     from hub.consent.models import ConsentRecord
 
@@ -184,7 +184,7 @@ def _asset(viewer: Viewer, asset, channel: str) -> Decision:
     """
     from hub.audio.models import AudioStatus
 
-    if channel == WEBSITE and _audio_editor(viewer):
+    if channel == WEBSITE and _audio_editor(viewer, asset):
         # Editors hear what they edit (previews, the inspect view) before anyone else does.
         return ALLOW if asset.status == AudioStatus.READY else refuse("the audio is not ready")
     if asset.status != AudioStatus.READY:
@@ -194,7 +194,7 @@ def _asset(viewer: Viewer, asset, channel: str) -> Decision:
         return ALLOW if any(_partner_page(viewer, episode) for episode in episodes) else refuse("not for partners")
     campaigns = list(spot_campaigns(asset))
     clips = [page.specific for page in clipping_pages(asset)]
-    if _lapsed_consent([*episodes, *campaigns, *clips]):
+    if lapsed_consent([*episodes, *campaigns, *clips]):
         return refuse("a consent linked to this audio was withdrawn or has expired")
     gates = episodes or campaigns or clips
     if not gates:
@@ -204,19 +204,28 @@ def _asset(viewer: Viewer, asset, channel: str) -> Decision:
     return refuse("no page that publishes this audio may be seen")
 
 
-def _audio_editor(viewer: Viewer) -> bool:
+def _audio_editor(viewer: Viewer, asset) -> bool:
+    """Editors hear the audio of pages they may edit (previews, the inspect view) before release.
+
+    Audio on no page yet belongs to the shared library: any editor of audio may hear it. Once a
+    page carries or clips it, only those who may edit one of those pages (Wagtail's page
+    permissions, scoped per organisation) or superusers may.
+    """
     user = viewer.user
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.has_perm("wagtailadmin.access_admin")
-        and user.has_perm("audio.change_audioasset")
-    )
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if not (user.has_perm("wagtailadmin.access_admin") and user.has_perm("audio.change_audioasset")):
+        return False
+    pages = [*carrying_episodes(asset), *spot_campaigns(asset), *clipping_pages(asset)]
+    if not pages:
+        return True
+    return any(page.permissions_for_user(user).can_edit() for page in pages)
 
 
 def _rendition(viewer: Viewer, rendition, channel: str) -> Decision:
-    if channel != PARTNER and rendition.preset not in PUBLIC_PRESETS and not _audio_editor(viewer):
+    if channel != PARTNER and rendition.preset not in PUBLIC_PRESETS and not _audio_editor(viewer, rendition.asset):
         return refuse("the broadcast master is for partners only")
     return _asset(viewer, rendition.asset, channel)
 

@@ -3,8 +3,8 @@
 The production profile already refuses a private bucket that is missing or equal to the public
 one (``hub/settings/production.py``). What configuration cannot show is the bucket's own policy
 or ACL, so a web node proves it when it starts: it writes a small probe object with its
-credentials, asks for it (and for the bucket listing) without any, and deletes it. A 2xx answer to
-either unsigned request means anybody could read consent evidence and embargoed audio: the node
+credentials, asks for it without any, and deletes it. A 2xx answer to the unsigned request means
+anybody could read consent evidence and embargoed audio: the node
 stops with :class:`ImproperlyConfigured` and says what to fix. A storage that cannot be reached is
 reported and not held against the node (the health check reports it too).
 """
@@ -49,10 +49,6 @@ def public_read_problems(storage=None) -> list[str]:
         problems = []
         if (status := _unsigned_status(plain)) is not None and 200 <= status < 300:
             problems.append(f"an unsigned GET of {plain} answered {status}")
-        client = storage.bucket.meta.client
-        listing = client.generate_presigned_url("list_objects_v2", Params={"Bucket": storage.bucket_name}).split("?")[0]
-        if (status := _unsigned_status(listing)) is not None and 200 <= status < 300:
-            problems.append(f"an unsigned listing of the bucket answered {status}")
         return problems
     finally:
         storage.delete(name)

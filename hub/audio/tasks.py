@@ -4,14 +4,21 @@
 pipeline there, uploads every output through the storage API and only then swaps the
 ``Rendition`` rows in one transaction. Until that transaction commits, listeners and feeds keep
 seeing the previous renditions (or none); if anything fails, the new files are deleted again and
-the asset is marked failed with a readable reason. A worker killed mid-run leaves the asset in
-``processing`` with an old heartbeat: ``manage.py process_audio --stale`` queues it again.
+the asset is marked failed with a readable reason.
+
+While a run lasts, a thread of its own writes the asset's heartbeat every
+``HUB_AUDIO_HEARTBEAT_SECONDS``. A worker killed mid-run (``kill -9``, out of memory, a machine
+lost) leaves the asset in ``processing`` with a heartbeat that stops moving; after
+``HUB_AUDIO_STALE_SECONDS`` :func:`requeue_stale` queues it again. The RQ workers run that sweep
+themselves every few seconds (``hub.ops.jobs.HubWorker``); ``manage.py process_audio --stale
+--enqueue`` does the same by hand or from a timer (the database task backend).
 """
 
 import hashlib
 import logging
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import asdict
@@ -135,6 +142,67 @@ class _Progress:
             raise RunSuperseded
 
 
+class _Heartbeat:
+    """Writes the run's heartbeat every few seconds from a thread, whatever the pipeline is doing."""
+
+    def __init__(self, asset_id: int, token: str):
+        self.asset_id = asset_id
+        self.token = token
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"audio-heartbeat-{asset_id}", daemon=True)
+
+    def __enter__(self):
+        # Inside an open transaction (a caller's, or a test's) the claim is not visible to another
+        # connection yet, and the row is locked by it: beats from a thread would only wait.
+        if not transaction.get_connection().in_atomic_block:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=10)
+
+    def _beat(self) -> None:
+        from django.db import connection
+
+        interval = max(1, int(getattr(settings, "HUB_AUDIO_HEARTBEAT_SECONDS", 10)))
+        try:
+            while not self.stop.wait(interval):
+                try:
+                    AudioAsset.objects.filter(pk=self.asset_id, run_token=self.token).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except Exception:  # the database may be away for a moment; the next beat tries again
+                    logger.warning("Could not write the heartbeat of audio asset %s", self.asset_id, exc_info=True)
+        finally:
+            connection.close()
+
+
+def requeue_stale() -> list[int]:
+    """Queue again every asset whose run stopped giving signs of life; returns their IDs.
+
+    The status is set back to queued in the same UPDATE that finds it stale, so two sweeps at
+    once (two workers) queue it once; a late heartbeat of a run that was only slow fails its
+    token check afterwards and that run discards its work (``RunSuperseded``).
+    """
+    from .models import AudioAsset as Asset
+
+    requeued = []
+    for asset_id in Asset.objects.stale().values_list("pk", flat=True):
+        updated = (
+            Asset.objects.stale()
+            .filter(pk=asset_id)
+            .update(status=AudioStatus.QUEUED, stage="requeued", progress=0, updated_at=timezone.now())
+        )
+        if updated:
+            process_audio_task.enqueue(asset_id)
+            requeued.append(asset_id)
+    if requeued:
+        logger.warning("Queued again audio assets whose worker died: %s", ", ".join(map(str, requeued)))
+    return requeued
+
+
 def _store(path: Path, name: str) -> str:
     with path.open("rb") as handle:
         return private_storage().save(name, File(handle, name=path.name))
@@ -162,6 +230,11 @@ def run_processing(asset_id: int, on_progress=None) -> str:
     if not _claim(asset_id, token):
         logger.info("Audio asset %s is not waiting for processing; nothing to do.", asset_id)
         return "skipped"
+    with _Heartbeat(asset_id, token):
+        return _run_claimed(asset_id, token, on_progress)
+
+
+def _run_claimed(asset_id: int, token: str, on_progress) -> str:
     asset = AudioAsset.objects.get(pk=asset_id)
     _remove_leftovers(asset_id)
     workdir = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{asset_id}-", dir=_temp_root()))

@@ -34,7 +34,8 @@ def reprocess_refusal(asset: AudioAsset) -> str | None:
     """Why the asset may not be processed again now; None when it may."""
     from .withdrawal import in_live_use
 
-    if asset.status == AudioStatus.PROCESSING:
+    if asset.status == AudioStatus.PROCESSING and not AudioAsset.objects.stale().filter(pk=asset.pk).exists():
+        # A run that stopped giving signs of life (its worker was killed) may be started again.
         return _("“%(title)s” is being processed right now.") % {"title": asset.title}
     if asset.status == AudioStatus.WITHDRAWN and not in_live_use(asset):
         return _(

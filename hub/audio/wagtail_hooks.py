@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -24,6 +25,27 @@ class StatusColumn(Column):
 
 # Edit, inspect, delete and the listing reach only the assets of the user's organisation.
 register_permission_policy(AudioAsset, AudioAssetPermissionPolicy(AudioAsset), exact_class=True)
+
+
+class ScopedAssetMixin:
+    """Views of one asset answer only for assets of the user's organisation (hub.consent.roles)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        from django.contrib.admin.utils import unquote
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import get_object_or_404
+
+        from hub.consent.roles import may_handle_asset
+
+        if (pk := kwargs.get("pk")) is not None:
+            asset = get_object_or_404(AudioAsset, pk=unquote(str(pk)))
+            if not may_handle_asset(request.user, asset):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _scoped(view_class):
+    return type(f"Scoped{view_class.__name__}", (ScopedAssetMixin, view_class), {})
 
 
 class ScopedChooseMixin:
@@ -84,6 +106,13 @@ class AudioAssetViewSet(SnippetViewSet):
     ]
     list_filter = ["status"]
     search_fields = ["title", "original_filename"]
+
+    edit_view_class = _scoped(snippet_views.EditView)
+    copy_view_class = _scoped(snippet_views.CopyView)
+    delete_view_class = _scoped(snippet_views.DeleteView)
+    inspect_view_class = _scoped(snippet_views.InspectView)
+    usage_view_class = _scoped(snippet_views.UsageView)
+    history_view_class = _scoped(snippet_views.HistoryView)
 
     def get_queryset(self, request):
         return assets_in_scope(request.user)

@@ -18,14 +18,18 @@ logger = logging.getLogger(__name__)
 
 
 def in_live_use(asset: AudioAsset) -> bool:
-    """Does a live page play this audio: an episode, a campaign spot, or a clip in a page's body?"""
-    from hub.access.policy import carrying_episodes, clipping_pages, spot_campaigns
+    """Does a live page still play this audio: an episode, a campaign spot, or a clip in a page's body?
 
-    return (
-        carrying_episodes(asset).live().exists()
-        or spot_campaigns(asset).live().exists()
-        or clipping_pages(asset).live().exists()
-    )
+    Audio that any page links to a withdrawn or expired consent is in use nowhere: the access
+    policy refuses it on every page (a story that clips it shows no player), so its files go.
+    """
+    from hub.access.policy import carrying_episodes, clipping_pages, lapsed_consent, spot_campaigns
+
+    clips = [page.specific for page in clipping_pages(asset)]
+    episodes, campaigns = list(carrying_episodes(asset)), list(spot_campaigns(asset))
+    if not any(page.live for page in (*episodes, *campaigns, *clips)):
+        return False
+    return not lapsed_consent([*episodes, *campaigns, *clips])
 
 
 def withdraw_public_files(asset: AudioAsset) -> list[str]:

@@ -121,6 +121,23 @@ class TakedownReportInspectView(LocalTimeInspectView):
         return super().get_field_label(field_name, field)
 
 
+class EmailColumn(Column):
+    """Whether the e-mail went out; if not, how often it was tried and the last error."""
+
+    def get_value(self, instance):
+        if instance.emailed_at:
+            return _("Sent %(when)s") % {"when": local_time(instance.emailed_at)}
+        partner = getattr(instance, "partner", None)
+        if partner is not None and not partner.contact_email:
+            return _("No e-mail address")
+        if instance.email_attempts:
+            return _("Not sent after %(count)d attempts: %(error)s (tried again by the next sweep)") % {
+                "count": instance.email_attempts,
+                "error": instance.email_error,
+            }
+        return _("Not sent yet")
+
+
 class TakedownNoticeViewSet(ModelViewSet):
     model = TakedownNotice
     icon = "warning"
@@ -137,12 +154,22 @@ class TakedownNoticeViewSet(ModelViewSet):
         "partner",
         "page",
         "consent",
-        LocalTimeColumn("emailed_at", label=gettext_lazy("e-mailed at")),
+        EmailColumn("emailed_at", label=gettext_lazy("e-mail")),
         AcknowledgedColumn("acknowledged_at", label=gettext_lazy("acknowledged at")),
     ]
     list_filter = ["partner"]
     ordering = ["-created_at", "-pk"]
-    inspect_view_fields = ["created_at", "partner", "page", "consent", "files", "emailed_at", "acknowledged_at"]
+    inspect_view_fields = [
+        "created_at",
+        "partner",
+        "page",
+        "consent",
+        "files",
+        "emailed_at",
+        "email_attempts",
+        "email_error",
+        "acknowledged_at",
+    ]
 
 
 class TakedownReportViewSet(ModelViewSet):
@@ -160,10 +187,20 @@ class TakedownReportViewSet(ModelViewSet):
         LocalTimeColumn("created_at", label=gettext_lazy("created at"), sort_key="created_at"),
         "consent",
         ReasonColumn("reason", label=gettext_lazy("reason")),
+        EmailColumn("emailed_at", label=gettext_lazy("e-mail")),
     ]
     list_filter = ["reason"]
     ordering = ["-created_at", "-pk"]
-    inspect_view_fields = ["created_at", "consent", "reason", "withdrawn_by", "actions"]
+    inspect_view_fields = [
+        "created_at",
+        "consent",
+        "reason",
+        "withdrawn_by",
+        "actions",
+        "emailed_at",
+        "email_attempts",
+        "email_error",
+    ]
 
 
 class TakedownViewSetGroup(ViewSetGroup):

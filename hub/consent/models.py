@@ -10,7 +10,6 @@ import secrets
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -32,7 +31,9 @@ def evidence_upload_to(instance, filename):
 
 def private_storage():
     """Storage for consent evidence (the "private" alias): never at a public URL."""
-    return storages["private"]
+    from hub.ops.storage import private_storage as private
+
+    return private()
 
 
 class Scope(models.TextChoices):
@@ -201,6 +202,8 @@ class TakedownNotice(models.Model):
     files = models.JSONField(_("files to delete"), default=list)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    email_attempts = models.PositiveIntegerField(_("e-mail attempts"), default=0)
+    email_error = models.TextField(_("last e-mail error"), blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
 
     class Meta:
@@ -229,6 +232,9 @@ class TakedownReport(models.Model):
     )
     actions = models.JSONField(_("actions"), default=list)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    email_attempts = models.PositiveIntegerField(_("e-mail attempts"), default=0)
+    email_error = models.TextField(_("last e-mail error"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]

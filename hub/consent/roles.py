@@ -240,7 +240,7 @@ def setup_roles() -> dict[str, Group]:
 
     moderators, _ = Group.objects.get_or_create(name=MODERATORS)
     moderators.permissions.add(
-        *admin_access, *_perms("view_consentrecord", "add_image", "add_document", "view_audioasset")
+        *admin_access, *_perms("view_consentrecord", "add_image", "add_document", "add_audioasset", "view_audioasset")
     )
     _page_permissions(moderators, sections, ["add", "change", "publish", "lock", "unlock"])
     groups[MODERATORS] = moderators

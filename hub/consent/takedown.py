@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -122,28 +123,19 @@ def apply_lapse(record: ConsentRecord, reason: str, redact: bool = False) -> Tak
             entry["action"] = "unpublished"
             log(page, "hub.consent.page_takedown", user=actor, data=page_log)
         for partner, files in _partner_pulls(page).items():
-            notice, created = TakedownNotice.objects.get_or_create(
+            # get_or_create, then deliver whatever is still undelivered: when a run is retried after
+            # a crash, the notice exists already and its e-mail still goes out (at least once).
+            notice, _created = TakedownNotice.objects.get_or_create(
                 partner=partner, page=page, consent=record, defaults={"files": files}
             )
-            if created and (address := getattr(partner, "contact_email", "")):
-                send_mail(
-                    _("Takedown: please delete “%(title)s”") % {"title": page.title},
-                    _(
-                        "The consent of a person heard in “%(title)s” has ended. Please delete these files "
-                        "and stop broadcasting it:\n\n%(files)s\n"
-                    )
-                    % {"title": page.title, "files": "\n".join(files)},
-                    settings.DEFAULT_FROM_EMAIL,
-                    [address],
-                )
-                TakedownNotice.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
+            deliver_notice(notice)
             entry.setdefault("partners", []).append(partner.name)
         actions.append(entry)
     _withdraw_audio(actions)
     report = TakedownReport.objects.create(consent=record, reason=reason, actions=actions)
     log(record, "hub.consent.takedown", user=actor, data={"reason": reason, "pages": len(actions)})
     consent_lapsed.send(sender=ConsentRecord, record=record, pages=[a["page"] for a in actions])
-    _tell_officers(record, report)
+    deliver_report(report)
     return report
 
 
@@ -163,24 +155,88 @@ def _withdraw_audio(actions: list[dict]) -> None:
                 entry.setdefault("audio_removed", []).extend(withdraw_public_files(asset))
 
 
-def _tell_officers(record: ConsentRecord, report: TakedownReport) -> None:
+def _record_delivery(model, pk: int, error: Exception | str | None) -> None:
+    """Count an attempt; on success stamp ``emailed_at``, on failure keep the error for the admin."""
+    changes = {"email_attempts": F("email_attempts") + 1}
+    if error is None:
+        changes.update(emailed_at=timezone.now(), email_error="")
+    else:
+        changes["email_error"] = str(error)[:1000] or type(error).__name__
+    model.objects.filter(pk=pk).update(**changes)
+
+
+def deliver_notice(notice: TakedownNotice) -> bool:
+    """E-mail a notice to its partner unless that happened already; True when it went out now.
+
+    A failure (the mail server refused or could not be reached) is recorded on the notice, shown
+    in the takedown admin, and tried again by the next sweep (``deliver_pending``).
+    """
+    address = notice.partner.contact_email
+    if notice.emailed_at is not None or not address:
+        return False
+    title = notice.page.title
+    try:
+        send_mail(
+            _("Takedown: please delete “%(title)s”") % {"title": title},
+            _(
+                "The consent of a person heard in “%(title)s” has ended. Please delete these files "
+                "and stop broadcasting it:\n\n%(files)s\n"
+            )
+            % {"title": title, "files": "\n".join(notice.files)},
+            settings.DEFAULT_FROM_EMAIL,
+            [address],
+        )
+    except Exception as error:  # whatever the mail backend raises: keep it, try again later
+        logger.warning("Takedown notice %s could not be e-mailed: %s", notice.pk, error)
+        _record_delivery(TakedownNotice, notice.pk, error)
+        return False
+    _record_delivery(TakedownNotice, notice.pk, None)
+    return True
+
+
+def deliver_report(report: TakedownReport) -> bool:
+    """E-mail a takedown report to the consent officers, once; failures are kept and retried."""
+    if report.emailed_at is not None:
+        return False
     officers = get_user_model().objects.filter(groups__name=CONSENT_OFFICERS, is_active=True).exclude(email="")
     addresses = sorted({user.email for user in officers})
     if not addresses:
-        return
+        _record_delivery(TakedownReport, report.pk, "No active consent officer has an e-mail address.")
+        return False
     lines = [f"- {action['title']} [{action['locale']}]: {action['action']}" for action in report.actions]
-    send_mail(
-        _("Consent of %(name)s ended: takedown report") % {"name": record.public_name},
-        "\n".join(lines) or _("No page linked this record."),
-        settings.DEFAULT_FROM_EMAIL,
-        addresses,
-    )
+    try:
+        send_mail(
+            _("Consent of %(name)s ended: takedown report") % {"name": report.consent.public_name},
+            "\n".join(lines) or _("No page linked this record."),
+            settings.DEFAULT_FROM_EMAIL,
+            addresses,
+        )
+    except Exception as error:
+        logger.warning("Takedown report %s could not be e-mailed: %s", report.pk, error)
+        _record_delivery(TakedownReport, report.pk, error)
+        return False
+    _record_delivery(TakedownReport, report.pk, None)
+    return True
+
+
+def deliver_pending() -> int:
+    """Send every notice and report whose e-mail has not gone out yet; returns how many went out."""
+    sent = 0
+    notices = TakedownNotice.objects.filter(emailed_at__isnull=True).exclude(partner__contact_email="")
+    for notice in notices.select_related("partner", "page").order_by("pk"):
+        sent += deliver_notice(notice)
+    for report in TakedownReport.objects.filter(emailed_at__isnull=True).select_related("consent").order_by("pk"):
+        sent += deliver_report(report)
+    return sent
 
 
 def sweep_expired(day=None) -> list[TakedownReport]:
-    """Take down everything whose consent has expired and was not yet taken down."""
+    """Take down everything whose consent has expired and was not yet taken down; then send the
+    notices and reports whose e-mail failed before."""
     day = day or timezone.localdate()
     expired = ConsentRecord.objects.filter(expires_on__lt=day, withdrawn_on__isnull=True).exclude(
         reports__reason="expired"
     )
-    return [apply_lapse(record, "expired") for record in expired]
+    reports = [apply_lapse(record, "expired") for record in expired]
+    deliver_pending()  # e-mails that failed before, whatever lapse they belong to
+    return reports

@@ -39,7 +39,11 @@ MIN_HEIGHT = 120
 
 
 def _live_episode(pk: int) -> EpisodePage | None:
-    return released(EpisodePage.objects.live().public()).filter(pk=pk).select_related("locale", "audio").first()
+    """The episode if anyone may see it on the website now (hub.access.policy: release, consent, privacy)."""
+    from hub.access.policy import WEBSITE, Viewer, may_see
+
+    episode = released(EpisodePage.objects.live().public()).filter(pk=pk).select_related("locale", "audio").first()
+    return episode if episode is not None and may_see(Viewer(), episode, WEBSITE) else None
 
 
 @xframe_options_exempt

@@ -48,6 +48,20 @@ def generation() -> int:
     return value
 
 
+def clear_page_cache_now_and_on_commit(**_kwargs) -> None:
+    """Clear at once, and again when the transaction that made the change commits.
+
+    Another process (a web worker while the task worker unpublishes) may render a page between
+    the change and its commit, still seeing the old rows, and cache it under the new generation;
+    the second clear retires that entry as soon as the change is visible.
+    """
+    from django.db import transaction
+
+    clear_page_cache()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(clear_page_cache)
+
+
 def clear_page_cache(**_kwargs) -> None:
     """Make every cached page unreachable (signal receiver; also callable directly).
 
@@ -151,9 +165,9 @@ def connect_signals() -> None:
     from hub.ops.cache import on_recovery
 
     on_recovery(clear_page_cache)
-    page_published.connect(clear_page_cache, dispatch_uid="hub-pagecache-published")
-    page_unpublished.connect(clear_page_cache, dispatch_uid="hub-pagecache-unpublished")
-    post_page_move.connect(clear_page_cache, dispatch_uid="hub-pagecache-moved")
+    page_published.connect(clear_page_cache_now_and_on_commit, dispatch_uid="hub-pagecache-published")
+    page_unpublished.connect(clear_page_cache_now_and_on_commit, dispatch_uid="hub-pagecache-unpublished")
+    post_page_move.connect(clear_page_cache_now_and_on_commit, dispatch_uid="hub-pagecache-moved")
     from wagtail.models import Page
 
     watched_apps = {"wagtailcore", "wagtailimages", "wagtaildocs", "core", "stories", "radio", "campaigns"}
@@ -165,7 +179,7 @@ def connect_signals() -> None:
     def receiver(sender, **kwargs):
         meta = sender._meta
         if issubclass(sender, Page) or (meta.app_label in watched_apps and meta.model_name not in ignored):
-            clear_page_cache()
+            clear_page_cache_now_and_on_commit()
 
     post_save.connect(receiver, weak=False, dispatch_uid="hub-pagecache-saved")
     post_delete.connect(receiver, weak=False, dispatch_uid="hub-pagecache-deleted")

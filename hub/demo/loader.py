@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -30,6 +30,10 @@ from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
+from wagtail.signal_handlers import (
+    connect_reference_index_signal_handlers,
+    disconnect_reference_index_signal_handlers,
+)
 
 from hub.audio.models import AudioAsset
 from hub.audio.tasks import run_processing
@@ -54,7 +58,15 @@ from hub.core.models import (
     StandardPage,
 )
 from hub.partners.models import DeliveryFormat, PartnerFeedToken, PartnerOrganisation, PartnerShowSubscription
-from hub.radio.models import Contributor, EpisodeContributor, EpisodePage, RadioIndexPage, ShowPage
+from hub.radio.models import (
+    Contributor,
+    EpisodeChapter,
+    EpisodeContributor,
+    EpisodePage,
+    EpisodeTranscript,
+    RadioIndexPage,
+    ShowPage,
+)
 from hub.stories.models import StoryIndexPage, StoryPage, Theme
 
 from . import media
@@ -178,6 +190,23 @@ class DemoLoader:
         asset.refresh_from_db()
         self.report.add(f"AudioAsset {key}")
         return asset
+
+    def episode_audio(self, key: str, title: str, script: list[tuple[str, str, str]]):
+        """An episode's audio, spoken from its script; with the (start, end) of each segment when made now."""
+        name = f"demo-{key}.mp3"
+        existing = AudioAsset.objects.filter(original_filename=name).first()
+        if existing is not None:
+            return existing, None
+        data, times = media.episode_audio([(voice, text) for voice, _speaker, text in script], key)
+        source_field = AudioAsset._meta.get_field("source")
+        stored = source_field.storage.save(source_field.generate_filename(None, name), ContentFile(data))
+        asset = AudioAsset.objects.create(
+            title=title, uploaded_by=self.user, source=stored, original_filename=name, size_bytes=len(data)
+        )
+        run_processing(asset.pk)
+        asset.refresh_from_db()
+        self.report.add(f"AudioAsset {key}")
+        return asset, times
 
     # --- the load ----------------------------------------------------------------------
     def run(self) -> LoadReport:
@@ -425,24 +454,32 @@ class DemoLoader:
             )
 
     def load_contributors(self) -> dict[str, dict[str, Contributor]]:
-        return {
-            item["key"]: {
+        result = {}
+        for item in self.content["contributors"]:
+            initials = "".join(part[0] for part in item["name"].replace(".", "").split())[:2]
+            picture = self.image(
+                f"person-{item['key']}",
+                item["name"],
+                lambda key=item["key"], initials=initials: media.monogram(f"person-{key}", initials),
+                "png",
+            )
+            result[item["key"]] = {
                 lang: self.snippet(
                     Contributor,
                     "contributor",
                     item["key"],
                     lang,
                     {
-                        "name": item["name"],
+                        "name": local_name(item["name"], lang),
                         "role": item["role"],
                         "bio": item["bio"][lang],
                         "link": item.get("link", ""),
+                        "image": picture,
                     },
                 )
                 for lang in LANGS
             }
-            for item in self.content["contributors"]
-        }
+        return result
 
     def load_radio(self, homes, contributors, partners) -> dict[str, dict[str, EpisodePage]]:
         show_data = self.content["show"]
@@ -501,16 +538,18 @@ class DemoLoader:
         episodes: dict[str, dict[str, EpisodePage]] = {}
         for item in self.content["episodes"]:
             key = item["key"]
-            asset = self.audio(
-                key, item["text"]["en"]["title"], item["speech"], item["speech_lang"], item["duration_seconds"]
-            )
+            voices = episode_voices(item, self.content["contributors"])
+            scripts = {
+                lang: episode_script(show_data["title"][lang], item["text"][lang], voices) for lang in item["text"]
+            }
+            asset, times = self.episode_audio(key, item["text"]["en"]["title"], scripts["en"])
             heard = [consents[credit["contributor"]] for credit in item["contributors"]]
             episodes[key] = {}
             for lang, text in item["text"].items():
                 if lang not in LANGS:
                     continue
 
-                def add_contributors(page, lang=lang, item=item, heard=heard):
+                def add_contributors(page, lang=lang, item=item, heard=heard, scripts=scripts, times=times):
                     for credit in item["contributors"]:
                         page.contributors.add(
                             EpisodeContributor(
@@ -518,6 +557,8 @@ class DemoLoader:
                             )
                         )
                     page.consents.set(heard)
+                    if times:
+                        add_chapters_and_transcripts(page, lang, scripts, times)
 
                 episodes[key][lang] = self.page(
                     EpisodePage,
@@ -547,7 +588,98 @@ class DemoLoader:
                     page.consents.set(heard)
                     page.save_revision(user=self.user, log_action=True).publish(user=self.user)
                     self.report.add(f"EpisodePage {key} [{lang}] consent")
+        self.load_special_episodes(shows, contributors, consents, partners, everywhere)
         return episodes
+
+    def load_special_episodes(self, shows, contributors, consents, partners, everywhere) -> None:
+        """Three episodes that show the release and consent rules at work.
+
+        An embargoed one (partner radios have it, the public gets it later), a scheduled one (the hub
+        publishes it by itself next week) and one whose guest withdrew consent: unpublished, with the
+        takedown report and the notice to the partner radio that had downloaded it.
+        """
+        show_data = self.content["show"]
+        now = timezone.now()
+        for item in self.content.get("special_episodes", []):
+            key, kind = item["key"], item["kind"]
+            voices = episode_voices(item, self.content["contributors"])
+            if item.get("guest"):
+                voices["second"] = ("guest", item["guest"])
+            scripts = {
+                lang: episode_script(show_data["title"][lang], text, voices) for lang, text in item["text"].items()
+            }
+            asset, times = self.episode_audio(key, item["text"]["en"]["title"], scripts["en"])
+            heard = [consents[credit["contributor"]] for credit in item["contributors"]]
+            if item.get("guest"):
+                heard.append(self.consent(item["guest"], f"guest-{key}", everywhere))
+            for lang, text in item["text"].items():
+                tk = translation_key("episode", key)
+                existing = EpisodePage.objects.filter(translation_key=tk, locale=self.locales[lang]).first()
+                if existing is not None:
+                    continue
+                page = EpisodePage(
+                    locale=self.locales[lang],
+                    translation_key=tk,
+                    live=False,
+                    title=text["title"],
+                    slug=key,
+                    summary=text["summary"],
+                    show_notes=paragraphs_html(text["show_notes"]),
+                    audio=asset,
+                    season_number=item.get("season"),
+                    episode_number=item.get("number"),
+                    episode_type=item["episode_type"],
+                    location=item["location"].get(lang) or item["location"]["en"],
+                    country=item.get("country", ""),
+                    publication_date=date.fromisoformat(item["publication_date"]),
+                )
+                if kind == "embargoed":
+                    page.partner_release_at = now - timedelta(days=1)
+                    page.public_release_at = now + timedelta(days=21)
+                if kind == "scheduled":
+                    page.go_live_at = now + timedelta(days=7)
+                shows[lang].add_child(instance=page)
+                for credit in item["contributors"]:
+                    page.contributors.add(
+                        EpisodeContributor(contributor=contributors[credit["contributor"]][lang], role=credit["role"])
+                    )
+                page.consents.set(heard)
+                if times:
+                    add_chapters_and_transcripts(page, lang, scripts, times)
+                # A scheduled revision stays a draft until its time; the worker publishes it then.
+                page.save_revision(user=self.user, log_action=True).publish(user=self.user)
+                self.report.add(f"EpisodePage {key} [{lang}] {kind}")
+                if kind == "withdrawn":
+                    self.withdraw_guest(EpisodePage.objects.get(pk=page.pk), heard[-1], partners)
+
+    def withdraw_guest(self, page: EpisodePage, record: ConsentRecord, partners) -> None:
+        """The partner radio downloaded the episode; then its guest withdrew consent."""
+        from hub.consent.takedown import apply_lapse
+        from hub.partners.models import PullReceipt
+
+        item = next((p for p in self.content["partners"] if p.get("broadcast_partner")), None)
+        rendition = page.audio.renditions.order_by("pk").first() if page.audio else None
+        if item is not None and rendition is not None:
+            partner = partners[item["key"]]["en"]
+            PullReceipt.objects.create(
+                partner=partner,
+                partner_name=partner.name,
+                token_label=DEMO_TOKEN_LABEL,
+                episode=page,
+                episode_title=page.title,
+                rendition=rendition,
+                preset=rendition.preset,
+                file_size=rendition.size_bytes,
+                status_code=200,
+                bytes_sent=rendition.size_bytes,
+                completed_at=timezone.now() - timedelta(days=2),
+            )
+        record.withdrawn_on = timezone.localdate()
+        record.withdrawal_reason = "The guest asked for the episode to be taken down (demo)."
+        record.save()
+        # The takedown runs here rather than in the worker, so the demo is complete when loading ends.
+        apply_lapse(record, "withdrawn")
+        self.report.add(f"ConsentRecord withdrawn {page.slug}")
 
     def load_stories(self, homes, themes, partners, episodes) -> dict[str, dict[str, StoryPage]]:
         section_titles = {"en": "Stories", "de": "Geschichten", "el": "Ιστορίες", "it": "Storie", "ar": "قصص"}
@@ -563,7 +695,7 @@ class DemoLoader:
             for lang in LANGS
         }
         stories: dict[str, dict[str, StoryPage]] = {}
-        for item in self.content["stories"]:
+        for item in [*self.content["stories"], *self.content.get("more_stories", [])]:
             key = item["key"]
             original = item["locale"]
             hero = self.image(
@@ -587,7 +719,12 @@ class DemoLoader:
                     page.related_episodes.set(related)
 
                 body = [{"type": "paragraph", "value": paragraphs_html(text["body"][:2])}]
-                body.append({"type": "quote", "value": {"text": text["quote"], "attribution": item["storyteller"]}})
+                body.append(
+                    {
+                        "type": "quote",
+                        "value": {"text": text["quote"], "attribution": local_name(item["storyteller"], lang)},
+                    }
+                )
                 body.append({"type": "paragraph", "value": paragraphs_html(text["body"][2:])})
                 stories[key][lang] = self.page(
                     StoryPage,
@@ -598,7 +735,7 @@ class DemoLoader:
                     {
                         "title": text["title"],
                         "slug": key,
-                        "storyteller_name": item["storyteller"],
+                        "storyteller_name": local_name(item["storyteller"], lang),
                         "country": item["country"],
                         "city": item["city"].get(lang) or item["city"].get("en") or next(iter(item["city"].values())),
                         "publication_date": date.fromisoformat(item["publication_date"]),
@@ -677,6 +814,73 @@ class DemoLoader:
             )
 
 
+# Names of the demo's people in Arabic script, for the Arabic pages.
+ARABIC_NAMES = {
+    "Nadia": "نادية", "Jonas K.": "يوناس ك.", "Samir": "سمير", "Amina": "أمينة", "Yonas": "يوناس",
+    "Grace": "غريس", "Farid": "فريد", "Tariq": "طارق", "Lina": "لينا", "Mei": "مي", "Karim": "كريم",
+}  # fmt: skip
+CHAPTER_TITLES = {
+    "en": ["Welcome", "In short", "The story", "In their words", "Until next time"],
+    "de": ["Willkommen", "Kurz gesagt", "Die Geschichte", "In eigenen Worten", "Bis zum nächsten Mal"],
+    "el": ["Καλώς ήρθατε", "Με λίγα λόγια", "Η ιστορία", "Με δικά τους λόγια", "Μέχρι την επόμενη φορά"],  # noqa: RUF001
+    "it": ["Benvenuti", "In breve", "La storia", "Con parole loro", "Alla prossima"],
+    "ar": ["أهلًا بكم", "باختصار", "الحكاية", "بكلماتهم", "إلى اللقاء"],
+}
+SOUNDBITE_TITLES = {"en": "In short", "de": "Kurz gesagt", "el": "Με λίγα λόγια", "it": "In breve", "ar": "باختصار"}
+
+
+def local_name(name: str, lang: str) -> str:
+    return ARABIC_NAMES.get(name, name) if lang == "ar" else name
+
+
+def episode_voices(item: dict, people: list[dict]) -> dict[str, tuple[str, str]]:
+    """Who speaks an episode: the host, and a second voice (the guest, else the interpreter or producer)."""
+    names = {person["key"]: person["name"] for person in people}
+    credits = {credit["role"]: names[credit["contributor"]] for credit in item["contributors"]}
+    second = next((role for role in ("guest", "interpreter", "producer") if role in credits), None)
+    voice = {"guest": "guest", "interpreter": "third", "producer": "second"}.get(second, "second")
+    return {"host": ("host", credits.get("host", "Host")), "second": (voice, credits.get(second, "Guest"))}
+
+
+def episode_script(show_title: str, text: dict, voices: dict) -> list[tuple[str, str, str]]:
+    """(voice, speaker, text) of each segment: the welcome, the summary, then the show notes in turns."""
+    host, second = voices["host"], voices["second"]
+    parts = [(host, f"{show_title}. {text['title']}."), (second, text["summary"])]
+    for index, paragraph in enumerate(text["show_notes"][:3]):
+        parts.append((host if index % 2 == 0 else second, paragraph))
+    return [(voice, speaker, line) for (voice, speaker), line in parts]
+
+
+def _timestamp(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    return f"{millis // 3_600_000:02d}:{millis // 60_000 % 60:02d}:{millis // 1000 % 60:02d}.{millis % 1000:03d}"
+
+
+def transcript_vtt(script: list[tuple[str, str, str]], times: list[tuple[float, float]], lang: str) -> str:
+    cues = ["WEBVTT", ""]
+    for (_voice, speaker, line), (start, end) in zip(script, times, strict=False):
+        cues += [f"{_timestamp(start)} --> {_timestamp(end)}", f"<v {local_name(speaker, lang)}>{line}", ""]
+    return "\n".join(cues)
+
+
+def add_chapters_and_transcripts(page, lang: str, scripts: dict, times: list[tuple[float, float]]) -> None:
+    """Chapters at the segments, the transcript in the page's language (and the spoken English), a soundbite."""
+    titles = CHAPTER_TITLES.get(lang, CHAPTER_TITLES["en"])
+    for index, (start, _end) in enumerate(times):
+        page.chapters.add(
+            EpisodeChapter(
+                start=timedelta(seconds=0 if index == 0 else start), title=titles[min(index, len(titles) - 1)]
+            )
+        )
+    page.transcripts.add(EpisodeTranscript(content=transcript_vtt(scripts[lang], times, lang), language=lang))
+    if lang != "en":
+        page.transcripts.add(EpisodeTranscript(content=transcript_vtt(scripts["en"], times, "en"), language="en"))
+    start, end = times[1]
+    page.soundbite_start = timedelta(seconds=start)
+    page.soundbite_duration = timedelta(seconds=max(5.0, round(end - start, 1)))
+    page.soundbite_title = SOUNDBITE_TITLES.get(lang, SOUNDBITE_TITLES["en"])
+
+
 def _related_episode_keys(content: dict, story_key: str) -> list[str]:
     return [episode["key"] for episode in content["episodes"] if story_key in episode.get("related_stories", [])]
 
@@ -690,22 +894,40 @@ def read_content(content_dir: Path = CONTENT_DIR) -> dict:
 
 
 @contextmanager
-def search_index_deferred():
-    """Saves made inside do not queue a search-index job each (a thousand for the demo)."""
+def indexing_deferred():
+    """Saves made inside queue no search-index or reference-index job each (a thousand for the demo)."""
     indexed = [model for model in get_indexed_models() if getattr(model, "search_auto_update", True)]
     disconnected = [model for model in indexed if post_save.disconnect(post_save_signal_handler, sender=model)]
+    disconnect_reference_index_signal_handlers()
     try:
         yield
     finally:
+        connect_reference_index_signal_handlers()
         for model in disconnected:
             post_save.connect(post_save_signal_handler, sender=model)
 
 
+class DemoRefused(Exception):
+    """Demo content (and its superuser with a published password) never goes into production."""
+
+
+def refuse_in_production() -> None:
+    if getattr(settings, "HUB_PROFILE", "") == "production":
+        raise DemoRefused(
+            "The demo content is not loaded under the production profile: it creates a superuser whose "
+            "password is published. Load it on the embedded default (hub.settings.dev) only."
+        )
+
+
 def load_demo_content(progress: Callable[[str], None] | None = None, content_dir: Path = CONTENT_DIR) -> LoadReport:
+    refuse_in_production()
     content = read_content(content_dir)
-    with search_index_deferred(), transaction.atomic():
-        report = DemoLoader(content, progress).run()
+    with transaction.atomic():
+        with indexing_deferred():
+            report = DemoLoader(content, progress).run()
         if report.created:
-            # Everything the demo made, indexed in bulk, once.
-            call_command("update_index", stdout=io.StringIO(), stderr=io.StringIO())
+            # Everything the demo made, indexed in bulk, once: search, and the references between objects.
+            quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
+            call_command("update_index", **quiet)
+            call_command("rebuild_references_index", **quiet)
     return report

@@ -133,3 +133,85 @@ def spoken_clip(text: str, voice: str, seconds: float, key: str) -> bytes:
             ]
         )
         return out.read_bytes()
+
+
+# Voices of the demo episodes: espeak-ng variants, so host and guests sound different.
+VOICES = {"host": "en+f3", "guest": "en-us+m3", "second": "en-gb-x-rp+f4", "third": "en-gb-scotland+m1"}
+JINGLE_SECONDS = 2.5
+GAP_SECONDS = 0.6
+
+
+def _wav_seconds(path: Path) -> float:
+    import wave
+
+    with wave.open(str(path), "rb") as handle:
+        return handle.getnframes() / float(handle.getframerate())
+
+
+def episode_audio(segments: list[tuple[str, str]], key: str) -> tuple[bytes, list[tuple[float, float]]]:
+    """An episode as an MP3: a jingle, the first segment over a music bed, then speech to the end.
+
+    ``segments`` are (voice role, text) spoken one after another; returns the MP3 and each
+    segment's (start, end) in seconds, from which the chapters and transcripts are made.
+    Without espeak-ng, speech-like noise of a length estimated from the text stands in.
+    """
+    seed = _seed(key)
+    base = 196 + seed % 60
+    with tempfile.TemporaryDirectory(prefix="hub-demo-episode-") as tmp:
+        tmp_path = Path(tmp)
+        voices, times = [], []
+        cursor = JINGLE_SECONDS
+        for index, (role, text) in enumerate(segments):
+            wav = tmp_path / f"voice-{index}.wav"
+            if shutil.which("espeak-ng"):
+                _run(["espeak-ng", "-v", VOICES.get(role, VOICES["host"]), "-s", "165", "-w", str(wav), text])
+            else:
+                estimate = max(2.0, len(text.split()) / 2.6)
+                _run(
+                    ["ffmpeg", "-nostdin", "-y", "-f", "lavfi",
+                     "-i", f"anoisesrc=color=pink:amplitude=0.4:duration={estimate}:seed={(seed + index) % 10_000}",
+                     "-af", "lowpass=f=3000,tremolo=f=4:d=0.8", str(wav)]
+                )  # fmt: skip
+            length = _wav_seconds(wav)
+            voices.append((wav, cursor))
+            times.append((round(cursor, 2), round(cursor + length, 2)))
+            cursor += length + GAP_SECONDS
+        total = cursor + JINGLE_SECONDS
+        intro_end = times[0][1] + 0.5 if times else JINGLE_SECONDS
+        notes = [base * 2, base * 5 // 2, base * 3, base * 4]
+        # The jingle: four rising notes, at the start and again at the end.
+        jingle = "+".join(
+            f"0.35*sin(2*PI*{freq}*t)*between(t,{i * 0.5},{i * 0.5 + 0.45})*exp(-3*(t-{i * 0.5}))"
+            for i, freq in enumerate(notes)
+        )
+        inputs = ["-f", "lavfi", "-i", f"aevalsrc='{jingle}':s=44100:d={JINGLE_SECONDS}"]
+        inputs += ["-f", "lavfi", "-i", f"aevalsrc='{jingle}':s=44100:d={JINGLE_SECONDS}"]
+        # The music bed under the intro: a soft chord that fades out when the intro ends.
+        bed = f"0.06*sin(2*PI*{base}*t)+0.04*sin(2*PI*{base * 5 // 4}*t)+0.04*sin(2*PI*{base * 3 // 2}*t)"
+        inputs += ["-f", "lavfi", "-i", f"aevalsrc='{bed}':s=44100:d={intro_end + 1}"]
+        for wav, _start in voices:
+            inputs += ["-i", str(wav)]
+        chains = [
+            "[0:a]aformat=sample_rates=44100:channel_layouts=mono[j1]",
+            f"[1:a]aformat=sample_rates=44100:channel_layouts=mono,adelay={int((total - JINGLE_SECONDS) * 1000)}[j2]",
+            f"[2:a]aformat=sample_rates=44100:channel_layouts=mono,afade=t=in:d=1,afade=t=out:st={intro_end}:d=1[bed]",
+        ]
+        labels = ["[j1]", "[j2]", "[bed]"]
+        for index, (_wav, start) in enumerate(voices):
+            delay = int(start * 1000)
+            chains.append(
+                f"[{index + 3}:a]aresample=44100,aformat=sample_rates=44100:channel_layouts=mono,"
+                f"adelay={delay}[v{index}]"
+            )
+            labels.append(f"[v{index}]")
+        mix = (
+            "".join(labels)
+            + f"amix=inputs={len(labels)}:duration=longest:normalize=0,apad,atrim=0:{total:.2f},"
+            + "aformat=channel_layouts=stereo"
+        )
+        out = tmp_path / "episode.mp3"
+        _run(
+            ["ffmpeg", "-nostdin", "-y", *inputs, "-filter_complex", ";".join([*chains, mix]),
+             "-ar", "44100", "-c:a", "libmp3lame", "-b:a", "128k", str(out)]
+        )  # fmt: skip
+        return out.read_bytes(), times

@@ -25,6 +25,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotModified, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
@@ -269,3 +270,34 @@ def feed_response(
 
 def public_cache_control() -> str:
     return f"public, max-age={int(getattr(settings, 'HUB_FEED_MAX_AGE', 300))}"
+
+
+# --- Decisions that outlive a database outage -------------------------------------------------
+
+DATABASE_OUTAGE = (OperationalError, InterfaceError)
+
+
+def decision_seconds() -> int:
+    return int(getattr(settings, "HUB_DECISION_CACHE_SECONDS", 300))
+
+
+def decided(name: str, decide, seconds: int | None = None):
+    """``decide()`` (which asks the database), remembered for a short while in case the database goes.
+
+    Each answer is stored under the feed cache's generation, which every change that could alter
+    it bumps (a withdrawal, an unpublish, an embargo or consent edit, any audio or page save): a
+    remembered answer therefore never outlives such a change, and otherwise lasts ``seconds``
+    (``HUB_DECISION_CACHE_SECONDS``). When the database cannot be reached, the remembered answer
+    is used; with none, the outage is raised (and answered 503 by ``DatabaseOutageMiddleware``).
+    Refusals (``Http404``) are never remembered: they propagate as they are.
+    """
+    key = _key("decision:" + name)
+    try:
+        value = decide()
+    except DATABASE_OUTAGE:
+        remembered = cache.get(key)
+        if remembered is None:
+            raise
+        return remembered
+    cache.set(key, value, decision_seconds() if seconds is None else seconds)
+    return value

@@ -34,11 +34,19 @@ WATCHED = [
 ]
 
 
-def invalidate(**kwargs):
+def _invalidate_now() -> None:
     try:
         feed_cache.invalidate()
     except Exception:  # a cache outage must not break saving; feeds expire by themselves
         logger.exception("Could not invalidate the feed cache")
+
+
+def invalidate(**kwargs):
+    """Retire cached feeds now, and again once the change commits (a feed built by another
+    process in between still saw the old rows)."""
+    _invalidate_now()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_invalidate_now)
 
 
 def _feed_urls_for(page) -> list[str]:

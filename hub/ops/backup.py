@@ -132,6 +132,38 @@ def archive_storage(storage: Storage, target: Path, exclude: tuple[str, ...] = (
     return {"files": count, "bytes": total}
 
 
+def _replace_file(storage: Storage, name: str, handle) -> None:
+    """Put new content at ``name``, which exists: the new file is written in full before the old goes.
+
+    On local disk the new file is saved beside the old one and moved over it in one step
+    (``os.replace``). On object storage that overwrites on save (S3's PUT replaces an object only
+    once the new one is stored) the content is saved at the name itself. Elsewhere the new file is
+    saved under a temporary name first; only then is the old one deleted and the new one copied to
+    its name, so a failed write never leaves the name without its old file.
+    """
+    folder, _sep, base = name.rpartition("/")
+    temporary_name = f"{folder}/.restoring-{os.urandom(6).hex()}-{base}" if folder else f".restoring-{base}"
+    try:
+        local_path = storage.path(name)
+    except NotImplementedError:
+        local_path = None
+    if local_path is None and getattr(storage, "file_overwrite", False):
+        saved = storage.save(name, File(handle, name=base))
+        if saved != name:
+            raise BackupError(f"The storage saved {name} as {saved}")
+        return
+    temporary = storage.save(temporary_name, File(handle, name=base))
+    if local_path is not None:
+        os.replace(storage.path(temporary), local_path)
+        return
+    storage.delete(name)
+    with storage.open(temporary, "rb") as staged:
+        saved = storage.save(name, File(staged, name=base))
+    storage.delete(temporary)
+    if saved != name:
+        raise BackupError(f"The storage saved {name} as {saved}")
+
+
 def restore_storage(storage: Storage, source: Path, *, force: bool) -> dict:
     count = total = 0
     with tarfile.open(source, "r") as archive:
@@ -141,14 +173,15 @@ def restore_storage(storage: Storage, source: Path, *, force: bool) -> dict:
             name = member.name
             if name.startswith("/") or ".." in Path(name).parts:
                 raise BackupError(f"Refusing the unsafe name {name!r} in {source.name}")
+            handle = archive.extractfile(member)
             if storage.exists(name):
                 if not force:
                     raise BackupError(f"{name} already exists in the storage; restore into an empty one or use --force")
-                storage.delete(name)
-            handle = archive.extractfile(member)
-            saved = storage.save(name, File(handle, name=Path(name).name))
-            if saved != name:
-                raise BackupError(f"The storage saved {name} as {saved}")
+                _replace_file(storage, name, handle)
+            else:
+                saved = storage.save(name, File(handle, name=Path(name).name))
+                if saved != name:
+                    raise BackupError(f"The storage saved {name} as {saved}")
             count += 1
             total += member.size
     return {"files": count, "bytes": total}

@@ -19,3 +19,38 @@ def check_private_bucket(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+# Passwords that anyone can read in the hub's own sources and documentation.
+def published_passwords() -> list[str]:
+    from hub.demo.loader import DEMO_PASSWORD
+
+    return [DEMO_PASSWORD]
+
+
+@register(Tags.security, deploy=True)
+def check_published_superuser_passwords(app_configs=None, **kwargs):
+    """A superuser who logs in with a published password (the demo login) is an open door."""
+    from django.contrib.auth import get_user_model
+    from django.db import DatabaseError
+
+    try:
+        superusers = list(get_user_model().objects.filter(is_superuser=True, is_active=True))
+    except DatabaseError:  # no database yet (before migrate): nothing to check
+        return []
+    passwords = published_passwords()
+    exposed = sorted(
+        user.get_username()
+        for user in superusers
+        if user.has_usable_password() and any(user.check_password(password) for password in passwords)
+    )
+    if not exposed:
+        return []
+    return [
+        Error(
+            f"Superusers with a published password (the demo login): {', '.join(exposed)}.",
+            hint="Set a new password (manage.py changepassword NAME) or delete the account; the demo content "
+            "is for the embedded default only.",
+            id="hub.ops.E010",
+        )
+    ]

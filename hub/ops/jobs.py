@@ -14,6 +14,14 @@ returns normally. Anything else that a job raises (a bug, a job timeout) is not 
 stays in RQ's failed-job registry, which the Wagtail admin shows (Settings > Background jobs).
 
 Retries with a delay are scheduled jobs: at least one worker must run with ``--with-scheduler``.
+
+``HubWorker`` (the production profile's ``RQ["WORKER_CLASS"]``) is RQ's worker plus what keeps
+a fleet healthy without anyone watching: every ``SWEEP_SECONDS`` it registers itself again (a
+restarted Redis forgets its workers, and the admin's jobs page counted none), restarts its
+scheduler process if that died (a Redis restart kills it), runs RQ's registry maintenance (which
+moves the jobs of a killed worker to the failed registry) and, on one worker at a time, the hub's
+own sweep: audio whose run stopped giving signs of life is queued again
+(:func:`hub.audio.tasks.requeue_stale`).
 """
 
 from __future__ import annotations
@@ -33,11 +41,12 @@ from django_tasks.base import TASK_MAX_PRIORITY, TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued
 from django_tasks.utils import get_module_path, get_random_id
 from django_tasks_rq.backend import Job, RQBackend, failed_callback, success_callback
-from rq import Retry
+from rq import Retry, Worker
 from rq.job import Callback, JobStatus
 
 logger = logging.getLogger(__name__)
 
+RETRY, SETTLED, BUSY = "retry", "settled", "busy"
 DEFAULT_TIMEOUT = 600
 DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF = (30, 120, 600)
@@ -109,8 +118,13 @@ class TaskPolicy:
             return None
         return Retry(max=self.retries, interval=self.backoff or 0)
 
-    def before_retry(self, args: Sequence[Any], kwargs: dict[str, Any]) -> None:
-        """Called when a failed job is about to be tried again (automatically or from the admin)."""
+    def before_retry(self, args: Sequence[Any], kwargs: dict[str, Any]) -> str:
+        """Called when a failed job is about to be tried again (automatically or from the admin).
+
+        Returns ``RETRY`` when the job should run again, or ``SETTLED`` / ``BUSY`` when running
+        it would do nothing (its work is done, or another run is doing it right now).
+        """
+        return RETRY
 
 
 # The least bytes per second a usable recording of each kind has: an upper bound of its
@@ -175,13 +189,27 @@ class AudioProcessingPolicy(TaskPolicy):
             max_duration=getattr(settings, "HUB_AUDIO_MAX_DURATION_SECONDS", 6 * 3600),
         )
 
-    def before_retry(self, args, kwargs) -> None:
-        """The failed run marked the asset failed; queue it again so the retry can claim it."""
+    def before_retry(self, args, kwargs) -> str:
+        """Queue the asset again if its run failed or died (stale heartbeat) so the retry can claim it.
+
+        An asset that is ready, queued or withdrawn, or that a live run is processing, needs no
+        retry of this job: the answer says so, and the admin says so to the operator.
+        """
         from hub.audio.models import AudioAsset, AudioStatus
 
-        AudioAsset.objects.filter(pk=self._asset_id(args, kwargs), status=AudioStatus.FAILED).update(
-            status=AudioStatus.QUEUED, progress=0, stage="retry", error_message="", updated_at=timezone.now()
-        )
+        asset_id = self._asset_id(args, kwargs)
+        fields = {"status": AudioStatus.QUEUED, "progress": 0, "stage": "retry", "error_message": ""}
+        failed = AudioAsset.objects.filter(pk=asset_id, status=AudioStatus.FAILED)
+        if failed.update(**fields, updated_at=timezone.now()):
+            return RETRY
+        if AudioAsset.objects.stale().filter(pk=asset_id).update(**fields, updated_at=timezone.now()):
+            return RETRY
+        status = AudioAsset.objects.filter(pk=asset_id).values_list("status", flat=True).first()
+        if status == AudioStatus.PROCESSING:
+            return BUSY
+        if status == AudioStatus.QUEUED:
+            return RETRY  # queued but no job may be waiting for it: running this one claims it
+        return SETTLED
 
 
 # --- The backend --------------------------------------------------------------------------
@@ -288,3 +316,54 @@ def failed_jobs(backend: RQBackend) -> Iterable[tuple[str, Any]]:
         for job in Job.fetch_many(ids, connection=queue.connection):
             if job is not None:
                 yield name, job
+
+
+# --- The worker ---------------------------------------------------------------------------
+
+SWEEP_SECONDS = 15
+SWEEP_LOCK = "hub:rq:sweep"
+
+
+class HubWorker(Worker):
+    """RQ's worker, with a short maintenance interval and the hub's sweep (see the module docstring)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("maintenance_interval", SWEEP_SECONDS)
+        super().__init__(*args, **kwargs)
+
+    @property
+    def dequeue_timeout(self) -> int:
+        # Wake up from the blocking pop this often, so that maintenance runs while idle.
+        return SWEEP_SECONDS
+
+    def run_maintenance_tasks(self):
+        self._register_again()
+        super().run_maintenance_tasks()  # also starts the scheduler again if its process died
+        self._sweep()
+
+    def _register_again(self) -> None:
+        """After a Redis restart the worker's record and its place in the worker sets are gone."""
+        from rq import worker_registration
+
+        try:
+            if not self.connection.hexists(self.key, "birth"):
+                self.connection.delete(self.key)  # only what heartbeats wrote since the restart
+                self.register_birth()
+                logger.warning("Worker %s registered itself again (Redis had forgotten it).", self.name)
+            worker_registration.register(self)
+        except Exception:
+            logger.warning("Worker %s could not register itself again", self.name, exc_info=True)
+
+    def _sweep(self) -> None:
+        from django.db import connections
+
+        try:
+            if not self.connection.set(SWEEP_LOCK, self.name, nx=True, ex=max(1, SWEEP_SECONDS - 1)):
+                return  # another worker swept moments ago
+            from hub.audio.tasks import requeue_stale
+
+            requeue_stale()
+        except Exception:
+            logger.exception("The sweep of stale audio runs failed; the next one tries again")
+        finally:
+            connections.close_all()  # the work horse is forked from here: it must not share a connection

@@ -19,12 +19,36 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import Storage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 
 DEFAULT_EXPIRY_SECONDS = 300
 
 
+class _PrivateStorage(LazyObject):
+    """``storages["private"]``, looked up when first used and again after STORAGES changes.
+
+    File fields keep the storage object they were given when the models were loaded; a lazy one
+    follows the settings (as ``default_storage`` does), so tests and tools can switch it.
+    """
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _reset_private_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _private._wrapped = empty
+
+
 def private_storage() -> Storage:
-    return storages["private"]
+    """The storage nobody reads without a credential: audio files and consent evidence."""
+    return _private
 
 
 def is_object_storage(storage: Storage) -> bool:

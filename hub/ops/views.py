@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .health import overall, run_checks
-from .jobs import failed_jobs, rq_backend
+from .jobs import BUSY, SETTLED, failed_jobs, rq_backend
 
 
 @never_cache
@@ -99,9 +99,16 @@ def _failed_job(queue_name, job_id):
 def retry_job(request, queue_name, job_id):
     _require_superuser(request)
     backend, queue, job = _failed_job(queue_name, job_id)
-    backend.policy_for(job.func_name).before_retry(job.args, job.kwargs)
-    queue.failed_job_registry.requeue(job)
-    messages.success(request, _("The job is queued again."))
+    outcome = backend.policy_for(job.func_name).before_retry(job.args, job.kwargs)
+    if outcome == SETTLED:
+        queue.failed_job_registry.remove(job, delete_job=True)
+        messages.info(request, _("Nothing to run again: its work is already done. The failed entry was removed."))
+    elif outcome == BUSY:
+        queue.failed_job_registry.remove(job, delete_job=True)
+        messages.info(request, _("Another run is doing this work right now. The failed entry was removed."))
+    else:
+        queue.failed_job_registry.requeue(job)
+        messages.success(request, _("The job is queued again."))
     return redirect("hub_ops_jobs")
 
 

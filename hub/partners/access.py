@@ -37,6 +37,8 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotFound
 from django.utils.translation import gettext as _
 
+from hub.feeds import cache as feed_cache
+
 from .models import PartnerFeedToken
 
 logger = logging.getLogger(__name__)
@@ -183,11 +185,28 @@ def not_found() -> HttpResponse:
     return response
 
 
+class _UnknownToken(Exception):
+    """Raised through ``decided`` so that a refusal is never remembered."""
+
+
+def _known_token(raw: str):
+    token = PartnerFeedToken.authenticate(raw)
+    if token is None:
+        raise _UnknownToken
+    return token
+
+
 def authenticate(request, raw: str):
     """(token, None) for a good token, else (None, the response to send)."""
     if is_rate_limited(request):
         return None, too_many_requests()
-    token = PartnerFeedToken.authenticate(raw)
+    # A good token is remembered briefly (hub.feeds.cache.decided) so that partner feeds already in
+    # the cache stay available while the database is away; unknown tokens are never remembered.
+    name = "partner-token:" + hashlib.sha256(raw.encode()).hexdigest()
+    try:
+        token = feed_cache.decided(name, lambda: _known_token(raw), seconds=60)
+    except _UnknownToken:
+        token = None
     if token is None:
         record_failure(request)
         return None, not_found()

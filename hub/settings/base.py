@@ -14,6 +14,10 @@ BASE_DIR = HUB_DIR.parent
 # Everything the hub writes at run time (SQLite, uploads, collected static) lives under VAR_DIR.
 VAR_DIR = Path(os.environ.get("HUB_VAR_DIR", BASE_DIR / "var"))
 
+# Which profile runs: "embedded" (the default for one machine and development) or "production"
+# (hub.settings.production). Production refuses demo data (hub.demo.loader.refuse_in_production).
+HUB_PROFILE = "embedded"
+
 INSTALLED_APPS = [
     "hub.core",
     "hub.partners",
@@ -56,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hub.ops.middleware.DatabaseOutageMiddleware",  # 503 + Retry-After, not 500, when the database is away
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hub.feeds.middleware.FeedCacheMiddleware",  # cached public feeds and their 304s, before the rest
@@ -195,6 +200,10 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
+# No avatars from gravatar.com: the admin makes no request about its editors to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the admin's dashboard ask releases.wagtail.org for a new version (pip and the changelog tell).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Anonymous HTML pages are cached this long, and cleared on every publish (hub/core/pagecache.py).
 HUB_PAGE_CACHE_SECONDS = int(os.environ.get("HUB_PAGE_CACHE_SECONDS", "600"))
 
@@ -210,8 +219,12 @@ LOGGING = {
 # --- Audio pipeline ------------------------------------------------------------------
 HUB_AUDIO_MAX_UPLOAD_BYTES = int(os.environ.get("HUB_AUDIO_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
 HUB_AUDIO_MAX_DURATION_SECONDS = float(os.environ.get("HUB_AUDIO_MAX_DURATION_SECONDS", str(6 * 3600)))
-# A processing run whose worker has given no sign of life for this long is presumed dead.
-HUB_AUDIO_STALE_SECONDS = int(os.environ.get("HUB_AUDIO_STALE_SECONDS", "600"))
+# A processing run whose worker has given no sign of life for this long is presumed dead. A run
+# writes its heartbeat every HUB_AUDIO_HEARTBEAT_SECONDS from a thread of its own, whatever the
+# pipeline is doing, so a live run never looks dead; the workers' sweep (hub.audio.tasks.
+# requeue_stale) queues a dead one again.
+HUB_AUDIO_HEARTBEAT_SECONDS = int(os.environ.get("HUB_AUDIO_HEARTBEAT_SECONDS", "10"))
+HUB_AUDIO_STALE_SECONDS = int(os.environ.get("HUB_AUDIO_STALE_SECONDS", "45"))
 HUB_AUDIO_TEMP_DIR = os.environ.get("HUB_AUDIO_TEMP_DIR") or None
 
 # --- Feeds and partner feeds (hub/feeds, hub/partners) --------------------------------

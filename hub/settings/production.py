@@ -1,6 +1,6 @@
 """Production profile: every secret and every address comes from the environment.
 
-The README lists each variable. The profile refuses to start without ``DJANGO_SECRET_KEY``.
+docs/production.md lists each variable. The profile refuses to start without ``DJANGO_SECRET_KEY``.
 Without the optional variables it still runs on one machine (SQLite, local disk, the database
 task backend); with ``DATABASE_URL``, ``REDIS_URL``, ``HUB_TASK_BACKEND=rq`` and ``HUB_S3_BUCKET``
 the same code runs on PostgreSQL, Redis, RQ workers and object storage, on as many web and worker
@@ -33,6 +33,7 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = False
+HUB_PROFILE = "production"
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -102,7 +103,8 @@ if task_backend == "rq":
     task_timeout = env_int("HUB_TASK_TIMEOUT", 600)
     RQ_QUEUES = {name: {"URL": redis_url, "DEFAULT_TIMEOUT": task_timeout} for name in ("default", "audio")}
     # Workers run django-tasks' Task objects through this job class; `rqworker` picks it up from here.
-    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+    # HubWorker: re-registers after a Redis restart, keeps its scheduler alive, requeues dead audio runs.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "hub.ops.jobs.HubWorker"}
     RQ_SHOW_ADMIN_LINK = False
     TASKS = {
         "default": {

@@ -19,6 +19,9 @@ SECRET_KEY = "test-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A test that runs a worker process shares a file cache with it (the embedded default's cache).
+if _shared_cache := os.environ.get("HUB_TEST_CACHE_DIR"):
+    CACHES = {"default": {"BACKEND": "hub.ops.cache.ResilientFileCache", "LOCATION": _shared_cache}}
 # The anonymous page cache outlives the rollback of a test's data; tests of it turn it on.
 HUB_PAGE_CACHE_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -156,7 +156,8 @@
           url: sourceUrl(),
           peaks: [peaks],
           duration: duration,
-          height: 64,
+          // As tall as the stylesheet makes the waveform's box (smaller in the embed).
+          height: waveEl.clientHeight || 64,
           barWidth: 2,
           barGap: 1,
           barRadius: 1,

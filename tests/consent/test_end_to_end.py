@@ -15,7 +15,6 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from wagtail.models import ModelLogEntry, PageLogEntry
@@ -24,6 +23,7 @@ from hub.audio.models import AudioAsset
 from hub.consent.models import ConsentRecord, TakedownNotice, TakedownReport
 from hub.consent.takedown import apply_lapse
 from hub.consent.tasks import consent_expiry_sweep_task, publish_scheduled_task
+from hub.ops.storage import private_storage
 from hub.partners.factories import PartnerOrganisationFactory
 from hub.partners.models import PartnerFeedToken, PartnerShowSubscription, PullReceipt
 from hub.radio.factories import EpisodePageFactory
@@ -148,7 +148,7 @@ def test_publish_then_withdraw_takes_everything_down_and_tells_the_partner(
     assert PullReceipt.objects.filter(partner=partner, episode=episode).count() == 1
 
     public_files = [rendition.file.name for rendition in episode.audio.renditions.all()]
-    assert public_files and all(default_storage.exists(name) for name in public_files)
+    assert public_files and all(private_storage().exists(name) for name in public_files)
 
     # Amina withdraws, through the consent officers' admin view.
     with django_capture_on_commit_callbacks(execute=True):
@@ -171,8 +171,8 @@ def test_publish_then_withdraw_takes_everything_down_and_tells_the_partner(
     # The audio's public files are gone too (no live page uses them); Farid's episode keeps its own.
     asset = AudioAsset.objects.get(pk=episode.audio_id)
     assert asset.status == "withdrawn" and asset.renditions.count() == 0
-    assert not any(default_storage.exists(name) for name in public_files)
-    assert all(default_storage.exists(r.file.name) for r in other.audio.renditions.all())
+    assert not any(private_storage().exists(name) for name in public_files)
+    assert all(private_storage().exists(r.file.name) for r in other.audio.renditions.all())
 
     # A takedown notice for the partner who pulled it, by e-mail and in its feed area.
     notice = TakedownNotice.objects.get(partner=partner)
@@ -223,7 +223,7 @@ def test_audio_still_used_by_a_live_page_keeps_its_files(show):
     apply_lapse(amina, "withdrawn")
     assert not fresh(withdrawn).live and fresh(sharing).live
     assert AudioAsset.objects.get(pk=withdrawn.audio_id).status == "ready"
-    assert all(default_storage.exists(name) for name in names)
+    assert all(private_storage().exists(name) for name in names)
 
 
 def test_takedown_list_reveals_nothing_to_a_bad_token(client, radio_partner):

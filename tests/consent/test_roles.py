@@ -6,10 +6,11 @@ from wagtail.models import Locale
 
 from hub.consent.roles import (
     CONSENT_OFFICERS,
+    EDITORS,
     MODERATORS,
     RADIO_MANAGERS,
     WORKFLOW_NAME,
-    editor_group_name,
+    set_user_organisation,
     setup_roles,
 )
 from hub.partners.factories import PartnerOrganisationFactory
@@ -25,15 +26,17 @@ def roles(site_tree):
     return setup_roles(), ours, theirs
 
 
-def member(django_user_model, group_name, username):
+def member(django_user_model, group_name, username, organisation=None):
     user = django_user_model.objects.create_user(username, f"{username}@example.org", "x")
     user.groups.add(Group.objects.get(name=group_name))
+    if organisation is not None:
+        set_user_organisation(user, organisation)
     return user
 
 
 def test_groups_are_created_idempotently(roles):
-    groups, ours, _theirs = roles
-    assert {MODERATORS, CONSENT_OFFICERS, RADIO_MANAGERS, editor_group_name(ours)} <= set(groups)
+    groups, _ours, _theirs = roles
+    assert {MODERATORS, CONSENT_OFFICERS, RADIO_MANAGERS, EDITORS} <= set(groups)
     count = Group.objects.count()
     setup_roles()
     assert Group.objects.count() == count
@@ -43,9 +46,11 @@ def test_stories_and_episodes_need_review(roles, site_tree, django_user_model):
     _groups, ours, _theirs = roles
     assert site_tree.page("story", "en").get_workflow().name == WORKFLOW_NAME
     assert site_tree.page("episode", "de").get_workflow().name == WORKFLOW_NAME
-    editor = member(django_user_model, editor_group_name(ours), "editor")
-    moderator = member(django_user_model, MODERATORS, "moderator")
-    story = site_tree.page("story", "en")
+    editor = member(django_user_model, EDITORS, "editor", ours)
+    moderator = member(django_user_model, MODERATORS, "moderator", ours)
+    story = type(site_tree.page("story", "en")).objects.get(pk=site_tree.page("story", "en").pk)
+    story.partners.set([ours])
+    story.save_revision().publish()
     assert story.permissions_for_user(editor).can_edit()
     assert not story.permissions_for_user(editor).can_publish(), "editors submit for review"
     assert story.permissions_for_user(moderator).can_publish()
@@ -56,7 +61,7 @@ def test_editors_only_edit_their_own_organisations_pages(roles, site_tree, clien
     story = type(site_tree.page("story", "en")).objects.get(pk=site_tree.page("story", "en").pk)
     story.partners.set([theirs])
     story.save_revision().publish()
-    editor = member(django_user_model, editor_group_name(ours), "own-editor")
+    editor = member(django_user_model, EDITORS, "own-editor", ours)
     client.force_login(editor)
     response = client.get(f"/admin/pages/{story.pk}/edit/")
     assert response.status_code == 302, "another organisation's story is refused"
@@ -91,7 +96,7 @@ def test_editors_only_edit_episodes_of_their_own_organisations_shows(roles, site
     episode = site_tree.page("episode", "en")
     show.partners.set([theirs])
     show.save_revision().publish()
-    editor = member(django_user_model, editor_group_name(ours), "radio-editor")
+    editor = member(django_user_model, EDITORS, "radio-editor", ours)
     client.force_login(editor)
     assert client.get(f"/admin/pages/{episode.pk}/edit/").status_code == 302, "another organisation's show"
     assert client.get(f"/admin/pages/add/radio/episodepage/{show.pk}/").status_code == 302
@@ -99,3 +104,21 @@ def test_editors_only_edit_episodes_of_their_own_organisations_shows(roles, site
     show.save_revision().publish()
     assert client.get(f"/admin/pages/{episode.pk}/edit/").status_code == 200
     assert client.get(f"/admin/pages/add/radio/episodepage/{show.pk}/").status_code == 200
+
+
+def test_scoping_fails_closed(roles, site_tree, client, django_user_model):
+    """An editor without an organisation acts on no page; a renamed partner changes nothing."""
+    _groups, ours, _theirs = roles
+    story = type(site_tree.page("story", "en")).objects.get(pk=site_tree.page("story", "en").pk)
+    story.partners.set([ours])
+    story.save_revision().publish()
+    lone = member(django_user_model, EDITORS, "lone-editor")
+    assert not story.permissions_for_user(lone).can_edit()
+    assert not site_tree.page("story_index", "en").permissions_for_user(lone).can_add_subpage()
+    client.force_login(lone)
+    assert client.get(f"/admin/pages/{story.pk}/edit/").status_code == 302
+
+    editor = member(django_user_model, EDITORS, "renamed-editor", ours)
+    ours.name = "A new name"
+    ours.save()
+    assert story.permissions_for_user(editor).can_edit(), "the relation, not the name, decides"

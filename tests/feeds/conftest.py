@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
 from hub.audio.factories import AudioAssetFactory
 from hub.audio.models import Rendition
+from hub.ops.storage import private_storage
 from hub.radio.factories import ContributorFactory, EpisodePageFactory
 from hub.radio.models import EpisodeChapter, EpisodeContributor, EpisodeTranscript, ShowPage
 
@@ -53,7 +53,7 @@ def add_renditions(asset, presets=("podcast-mp3", "lowband-opus", "broadcast-wav
     for index, preset in enumerate(presets):
         ext, mime, rate, bitrate, lufs = PRESETS[preset]
         data = payload(preset, asset.pk, size + index * 1000)
-        name = default_storage.save(f"audio/renditions/test/{asset.pk}/{preset}{ext}", ContentFile(data))
+        name = private_storage().save(f"audio/renditions/test/{asset.pk}/{preset}{ext}", ContentFile(data))
         renditions[preset] = Rendition.objects.create(
             asset=asset,
             preset=preset,

@@ -1,4 +1,5 @@
-"""With object storage (production), feeds link the storage/CDN URL and partners get signed redirects."""
+"""With object storage (production), feeds link the hub's stable URLs; listeners and partners are
+redirected to short-lived signed URLs of the private bucket, after the access policy."""
 
 from urllib.parse import urlsplit
 
@@ -16,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 class BucketLikeStorage(FileSystemStorage):
-    """Behaves like S3Storage where it matters: no local paths, URLs on a CDN, expiring URLs on request."""
+    """Behaves like S3Storage where it matters: no local paths, a bucket, expiring URLs on request."""
+
+    bucket_name = "hub-private"
 
     def path(self, name):
         raise NotImplementedError("no local paths in a bucket")
@@ -34,7 +37,7 @@ def bucket(settings):
             cache.clear()
         settings.STORAGES = {
             **settings.STORAGES,
-            "default": {
+            "private": {
                 "BACKEND": f"{__name__}.BucketLikeStorage",
                 "OPTIONS": {"location": str(settings.MEDIA_ROOT)},
             },
@@ -43,16 +46,19 @@ def bucket(settings):
     return switch
 
 
-def test_feed_links_the_storage_url_and_the_stable_url_redirects(client, show, bucket):
+def test_feed_links_the_stable_url_which_redirects_to_a_short_lived_signed_url(client, show, bucket, settings):
     episode = make_episode(show)  # files written while storage is still local
     bucket(client, show)
     name = episode.audio.renditions.get(preset="podcast-mp3").file.name
     channel = etree.fromstring(client.get(f"/feeds/shows/{show.pk}.xml").content).find("channel")
     item = next(i for i in channel.findall("item") if i.findtext("title") == episode.title)
-    assert item.find("enclosure").get("url") == f"https://cdn.example.org/{name}"
+    assert item.find("enclosure").get("url") == f"http://testserver/feeds/episodes/{episode.pk}.mp3"
+    assert "cdn.example.org" not in client.get(f"/feeds/shows/{show.pk}.xml").content.decode()
     response = client.get(f"/feeds/episodes/{episode.pk}.mp3")
     assert response.status_code == 302
-    assert response["Location"] == f"https://cdn.example.org/{name}"
+    expires = settings.HUB_AUDIO_URL_SECONDS
+    assert response["Location"] == f"https://cdn.example.org/{name}?X-Amz-Expires={expires}&X-Amz-Signature=abc"
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_partner_download_redirects_to_a_short_lived_signed_url(client, show, bucket):

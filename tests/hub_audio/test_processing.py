@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
+from hub.access.views import audio_url
 from hub.audio.models import AudioAsset, AudioStatus
 from hub.audio.tasks import TEMP_PREFIX
+from hub.ops.storage import private_storage
 from tests.audio_fixtures import make_tone
 
 pytestmark = pytest.mark.django_db
@@ -70,15 +71,15 @@ def test_upload_is_processed_into_three_renditions(admin_client, speech_like, dj
     assert asset.duration_seconds == pytest.approx(5.0, abs=0.1)
     assert asset.loudness_before["integrated_lufs"] < -30
     assert asset.report["short_term"]["values"]
-    assert default_storage.exists(asset.peaks.name)
+    assert private_storage().exists(asset.peaks.name)
 
     renditions = {rendition.preset: rendition for rendition in asset.renditions.all()}
     assert set(renditions) == {"podcast-mp3", "lowband-opus", "broadcast-wav"}
     for preset, rendition in renditions.items():
-        assert default_storage.size(rendition.file.name) == rendition.size_bytes
-        with default_storage.open(rendition.file.name) as handle:
+        assert private_storage().size(rendition.file.name) == rendition.size_bytes
+        with private_storage().open(rendition.file.name) as handle:
             assert hashlib.sha256(handle.read()).hexdigest() == rendition.sha256
-        integrated, _peak = measure(default_storage.path(rendition.file.name))
+        integrated, _peak = measure(private_storage().path(rendition.file.name))
         assert abs(integrated - rendition.target_lufs) <= TOLERANCE[preset]
         assert abs(integrated - rendition.integrated_lufs) <= 0.3, "recorded loudness is what the file measures"
     assert renditions["podcast-mp3"].mime_type == "audio/mpeg"
@@ -94,7 +95,7 @@ def test_upload_is_processed_into_three_renditions(admin_client, speech_like, dj
 def test_source_metadata_never_reaches_renditions(admin_client, speech_like, django_capture_on_commit_callbacks):
     asset = upload(admin_client, speech_like, "Private", django_capture_on_commit_callbacks)
     for rendition in asset.renditions.all():
-        path = default_storage.path(rendition.file.name)
+        path = private_storage().path(rendition.file.name)
         tags = subprocess.run(
             ["ffprobe", "-v", "error", "-show_entries", "format_tags", "-of", "json", path],
             capture_output=True, text=True, check=True, timeout=30,
@@ -121,10 +122,10 @@ def test_bad_upload_fails_with_a_reason_and_leaves_nothing(
     assert asset.status == AudioStatus.FAILED
     assert asset.error_message.startswith(reason)
     assert asset.renditions.count() == 0
-    assert default_storage.exists(asset.source.name), "the upload itself is kept"
+    assert private_storage().exists(asset.source.name), "the upload itself is kept"
     assert (
-        not default_storage.exists(f"audio/renditions/{asset.pk}")
-        or not default_storage.listdir(f"audio/renditions/{asset.pk}")[1]
+        not private_storage().exists(f"audio/renditions/{asset.pk}")
+        or not private_storage().listdir(f"audio/renditions/{asset.pk}")[1]
     )
     assert leftovers() == []
 
@@ -140,8 +141,8 @@ def test_reprocessing_replaces_renditions(admin_client, speech_like, django_capt
     second = {rendition.preset: rendition.file.name for rendition in asset.renditions.all()}
     assert set(second) == set(first)
     assert all(second[preset] != first[preset] for preset in first)
-    assert not any(default_storage.exists(name) for name in first.values()), "old files are deleted"
-    assert all(default_storage.exists(name) for name in second.values())
+    assert not any(private_storage().exists(name) for name in first.values()), "old files are deleted"
+    assert all(private_storage().exists(name) for name in second.values())
     assert asset.attempts == 2
 
 
@@ -161,7 +162,7 @@ def test_admin_listing_detail_and_status(admin_client, speech_like, django_captu
     detail = admin_client.get(f"/admin/snippets/audio/audioasset/inspect/{asset.pk}/").content.decode()
     assert "<svg" in detail and "polyline" in detail
     for rendition in asset.renditions.all():
-        assert rendition.file.url in detail
+        assert audio_url(rendition) in detail
     status = admin_client.get(f"/admin/audio/status/?id={asset.pk}").json()
     assert status[str(asset.pk)]["status"] == "ready"
     assert status[str(asset.pk)]["progress"] == 100

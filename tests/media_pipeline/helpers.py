@@ -8,6 +8,7 @@ ffmpeg directly with their own parsing, so the package is not used to check itse
 from __future__ import annotations
 
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -240,3 +241,25 @@ def ffmpeg_version_word() -> str:
     """The version word of the ffmpeg on PATH, read independently (``5.1.9-0+deb12u1``)."""
     done = subprocess.run([FFMPEG, "-version"], capture_output=True, text=True, timeout=30, check=True)
     return done.stdout.split()[2]
+
+
+def noise_like_graph(seed: int, seconds: float, rate: int = 44100) -> str:
+    """Broadband noise under a syllable-rate envelope (a street, a crowd, a music bed), its colour,
+    level, rate and crest drawn from ``seed``: the kind of source whose encoded peaks overshoot."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test material, not secrets
+    colour = rng.choice(["white", "pink", "brown"])
+    level = rng.uniform(0.2, 0.9)
+    rate_hz = rng.uniform(2.0, 6.0)
+    depth = rng.uniform(0.7, 0.99)
+    sharp = rng.choice([2, 4, 8])
+    envelope = f"{1 - depth:.3f}+{depth:.3f}*pow(abs(sin(2*PI*{rate_hz:.3f}*t))\\,{sharp})"
+    return (
+        f"anoisesrc=c={colour}:r={rate}:a={level:.3f}:seed={seed}:d={seconds},asplit[a][b];"
+        f"[b]adelay=7|7,volume=0.8[c];[a][c]join=inputs=2:channel_layout=stereo,"
+        f"volume='{envelope}':eval=frame[out]"
+    )
+
+
+def make_noise_like(path: Path, seed: int, seconds: float = 4.0) -> Path:
+    run_ffmpeg("-filter_complex", noise_like_graph(seed, seconds), "-map", "[out]", "-c:a", "pcm_s16le", str(path))
+    return path

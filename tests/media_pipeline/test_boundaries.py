@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +50,24 @@ def test_check_tools_names_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("MEDIA_PIPELINE_FFMPEG", "/nonexistent/ffmpeg")
     problems = check_tools()
     assert problems and "ffmpeg" in problems[0] and "apt-get install ffmpeg" in problems[0]
+
+
+@pytest.mark.parametrize(("claimed", "words"), [("8.0", "newer than"), ("4.4.2-0ubuntu0.22.04.1", "too old")])
+def test_check_tools_refuses_unsupported_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, claimed: str, words: str
+) -> None:
+    """A real ffmpeg behind a front that announces another release: only the version is refused."""
+    front = tmp_path / "ffmpeg"
+    front.write_text(
+        "#!/bin/sh\n"
+        f'for arg; do [ "$arg" = -version ] && {{ echo "ffmpeg version {claimed} Copyright"; exit 0; }}; done\n'
+        f'exec {shutil.which("ffmpeg")} "$@"\n'
+    )
+    front.chmod(0o755)
+    monkeypatch.setenv("MEDIA_PIPELINE_FFMPEG", str(front))
+    problems = check_tools()
+    assert len(problems) == 1
+    assert claimed in problems[0] and words in problems[0] and "5.1 to 7.x" in problems[0]
 
 
 def test_check_tools_names_a_missing_encoder() -> None:

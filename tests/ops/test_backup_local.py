@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage, storages
+from django.core.files.storage import storages
 from django.db import connection
 
 from hub.audio.factories import AudioAssetFactory
@@ -60,7 +60,7 @@ def fresh_database(tmp_path):
 def test_backup_and_restore_into_a_new_database_and_folders(settings, fresh_database, tmp_path):
     show = make_show()
     asset = AudioAssetFactory(title="Harbour interview")
-    name = default_storage.save(f"audio/renditions/{asset.pk}/t/podcast-mp3.mp3", ContentFile(b"ID3 episode"))
+    name = storages["private"].save(f"audio/renditions/{asset.pk}/t/podcast-mp3.mp3", ContentFile(b"ID3 episode"))
     Rendition.objects.create(
         asset=asset, preset="podcast-mp3", file=name, mime_type="audio/mpeg", size_bytes=11, duration_seconds=61.4,
         sample_rate=44100, channels=2, integrated_lufs=-16, target_lufs=-16, sha256="0" * 64,

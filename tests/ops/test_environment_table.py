@@ -1,4 +1,4 @@
-"""The README's table of the production profile's environment and the code that reads it agree."""
+"""The table of the production profile's environment (docs/production.md) and the code that reads it agree."""
 
 import re
 
@@ -44,7 +44,7 @@ ISSUE_ITEMS = {
 
 
 def documented() -> set[str]:
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "production.md").read_text()
     start = readme.index("| variable | meaning | default |")
     table = readme[start : readme.index("\n\n", start)]
     names = set()

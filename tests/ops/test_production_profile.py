@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from .env import BASE_ENV, ROOT, SCALE_OUT_ENV, manage, settings_of
 
 
@@ -91,11 +93,15 @@ def test_check_deploy_is_clean_for_the_scale_out_profile():
     assert "System check identified no issues" in result.stdout
 
 
-def test_evidence_in_the_public_bucket_is_warned_about():
+@pytest.mark.parametrize("private_bucket", [None, "hub-media", " hub-media "])
+def test_a_private_bucket_missing_or_equal_to_the_public_one_is_refused_at_start(private_bucket):
     env = {k: v for k, v in SCALE_OUT_ENV.items() if k != "HUB_S3_PRIVATE_BUCKET"}
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    if private_bucket is not None:
+        env["HUB_S3_PRIVATE_BUCKET"] = private_bucket
+    result = manage("check", env=env)
     assert result.returncode != 0
-    assert "hub.ops.W001" in result.stderr
+    assert "HUB_S3_PRIVATE_BUCKET must name a second bucket" in result.stderr
+    assert "docs/security.md" in result.stderr
 
 
 def test_the_gunicorn_configuration_loads():

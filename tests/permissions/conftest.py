@@ -82,13 +82,14 @@ def build_world(django_user_model) -> World:
     pages["radio_index"] = RadioIndexPageFactory(parent=home)
     pages["show"] = ShowPageFactory(parent=pages["radio_index"], slug="our-show")
     pages["episode"] = EpisodePageFactory(parent=pages["show"], slug="first")
-    for page in pages.values():
-        page.save_revision().publish()
     pages["story"].partners.set([ours])
     pages["other_story"].partners.set([theirs])
     pages["show"].partners.set([ours])
+    for page in pages.values():
+        page.save_revision().publish()
     pages["their_draft"] = StoryPageFactory(parent=pages["story_index"], slug="draft", title="Their secret draft")
     pages["their_draft"].partners.set([theirs])
+    pages["their_draft"].save()
     Page.objects.filter(pk=pages["their_draft"].pk).update(live=False)
     for name in list(pages):
         pages[name] = pages[name].specific_class.objects.get(pk=pages[name].pk)

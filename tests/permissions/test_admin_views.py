@@ -44,7 +44,7 @@ VIEWS = [
         "audio edit, own asset",
         "get",
         lambda w: f"/admin/snippets/audio/audioasset/edit/{w.assets['ours'].pk}/",
-        {"coordinating_moderator", "superuser"},  # nobody but them holds change_audioasset
+        {"superuser"},  # no role holds change_audioasset
     ),
     (
         "rendition download, own asset",
@@ -123,10 +123,17 @@ VIEWS = [
         {"other_moderator", "coordinating_moderator", "superuser"},
     ),
     (
-        "page revisions, other organisation's story",
+        "page history, other organisation's story",
+        "get",
+        lambda w: f"/admin/pages/{w.pages['other_story'].pk}/history/",
+        {"other_editor", "other_moderator", "coordinating_moderator", "superuser"},
+    ),
+    (
+        "page revisions compared, other organisation's story",
         "get",
         lambda w: (
-            f"/admin/pages/{w.pages['other_story'].pk}/revisions/{w.pages['other_story'].latest_revision_id}/view/"
+            f"/admin/pages/{w.pages['other_story'].pk}/revisions/compare/"
+            f"earliest...{w.pages['other_story'].latest_revision_id}/"
         ),
         {"other_editor", "other_moderator", "coordinating_moderator", "superuser"},
     ),

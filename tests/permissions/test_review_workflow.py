@@ -3,7 +3,7 @@
 import lxml.html
 import pytest
 from wagtail.models import Page, TaskState, Workflow
-from wagtail.test.utils.form_data import rich_text, streamfield
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from hub.consent.roles import WORKFLOW_NAME, setup_roles
 from hub.consent.workflow import OrganisationApprovalTask
@@ -23,8 +23,9 @@ def edit_form_data(client, page, **changes) -> dict:
     for name, value in form.form_values():
         if not name.startswith("body-"):
             data.setdefault(name, []).append(value)
-    for name, value in streamfield([("paragraph", rich_text("<p>Changed text.</p>"))]).items():
-        data[f"body-{name}"] = [value]
+    body = nested_form_data({"body": streamfield([("paragraph", rich_text("<p>Changed text.</p>"))])})
+    for name, value in body.items():
+        data[name] = [value]
     for name, value in changes.items():
         data[name] = [value]
     return data
@@ -76,7 +77,8 @@ def test_an_editors_submission_waits_for_a_moderator_of_the_organisation(world, 
     moderator = world.users["moderator"]
     assert state.pk in TaskState.objects.reviewable_by(moderator).values_list("pk", flat=True)
     dashboard = as_role("moderator").get("/admin/").content.decode()
-    assert "Reviewed title" in dashboard or story.title in dashboard
+    assert "Waiting for review" in dashboard and story.title in dashboard.split("Waiting for review")[1]
+    assert "Their secret draft" not in dashboard
     response = as_role("moderator").post(approve)
     assert response.status_code == 302 and response["Location"] != "/admin/"
     story.refresh_from_db()

@@ -7,7 +7,7 @@ fails the tests with a message that says how to provide it.
 
 The test process plays the editor's side where convenient (creating pages, reading rows); the
 web node and the workers are separate processes configured by the environment alone, exactly as
-on a server: ``DJANGO_SETTINGS_MODULE=hub.settings.production`` plus the variables of the README.
+on a server: ``DJANGO_SETTINGS_MODULE=hub.settings.production`` plus the variables of docs/production.md.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def static_root(tmp_path_factory):
 def production_env(
     *, database_url: str, redis_url: str = "", moto: MotoServer | None = None, static_root=None, **extra: str
 ) -> dict[str, str]:
-    """The environment of a production node: nothing but variables (see the README's table)."""
+    """The environment of a production node: nothing but variables (see the table in docs/production.md)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HUB_", "DATABASE_", "REDIS_"))}
     env.update(
         {
@@ -192,7 +192,7 @@ def hub_settings(settings, moto, redis_url):
 
 
 def rq_tasks_setting(**options) -> dict:
-    """TASKS as the production profile builds it for HUB_TASK_BACKEND=rq (defaults of the README)."""
+    """TASKS as the production profile builds it for HUB_TASK_BACKEND=rq (defaults of docs/production.md)."""
     return {
         "default": {
             "BACKEND": "hub.ops.jobs.HubRQBackend",

@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage, storages
+from django.core.files.storage import storages
 
 from hub.audio.factories import AudioAssetFactory
 from hub.audio.models import Rendition
@@ -61,11 +61,11 @@ def fresh_database(services):
 def test_backup_of_database_and_buckets_restores_into_new_ones(
     transactional_db, hub_settings, moto, s3, fresh_database, tmp_path
 ):
-    # A hub with a page tree, an episode with renditions in the bucket, and consent evidence.
+    # A hub with a page tree, an episode with renditions in the private bucket, and consent evidence.
     show = make_show()
     asset = AudioAssetFactory(title="Archive talk")
     for preset, body in (("podcast-mp3", b"ID3 mp3 bytes"), ("broadcast-wav", b"RIFF wav bytes")):
-        name = default_storage.save(f"audio/renditions/{asset.pk}/x/{preset}.bin", ContentFile(body))
+        name = storages["private"].save(f"audio/renditions/{asset.pk}/x/{preset}.bin", ContentFile(body))
         Rendition.objects.create(
             asset=asset, preset=preset, file=name, mime_type="audio/mpeg", size_bytes=len(body),
             duration_seconds=61.4, sample_rate=48000, channels=2, integrated_lufs=-16, target_lufs=-16,
@@ -83,7 +83,8 @@ def test_backup_of_database_and_buckets_restores_into_new_ones(
     assert sorted(path.name for path in folder.iterdir()) == [
         "database.dump", "manifest.json", "media.tar", "private.tar",
     ]  # fmt: skip
-    assert manifest["storages"]["private"]["files"] == 1
+    # The evidence, the recording's source and its two renditions: audio lives in the private bucket.
+    assert manifest["storages"]["private"]["files"] == 4
 
     # Restore into a new database and new, empty buckets.
     restored_media, restored_private = f"restored-{uuid.uuid4().hex[:6]}", f"restored-private-{uuid.uuid4().hex[:6]}"

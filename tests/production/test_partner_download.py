@@ -15,7 +15,7 @@ from hub.partners.factories import PartnerOrganisationFactory
 from hub.partners.models import PartnerFeedToken, PartnerShowSubscription, PullReceipt
 from tests.feeds.conftest import add_renditions
 
-from .conftest import PUBLIC_BUCKET
+from .conftest import PRIVATE_BUCKET, PUBLIC_BUCKET
 from .services import tail
 from .site import add_episode, make_show
 
@@ -25,9 +25,10 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 def test_partner_pull_redirects_to_a_signed_bucket_url_and_leaves_a_receipt(transactional_db, hub_settings, web, s3):
     show = make_show()
     asset = AudioAssetFactory()
-    renditions = add_renditions(asset)  # stored through the bucket's storage, as a worker does
+    renditions = add_renditions(asset)  # stored through the private bucket's storage, as a worker does
     wav = renditions["broadcast-wav"]
-    assert s3.head_object(Bucket=PUBLIC_BUCKET, Key=wav.file.name)["ContentLength"] == wav.size_bytes
+    assert s3.head_object(Bucket=PRIVATE_BUCKET, Key=f"private/{wav.file.name}")["ContentLength"] == wav.size_bytes
+    assert s3.list_objects_v2(Bucket=PUBLIC_BUCKET, Prefix=wav.file.name)["KeyCount"] == 0, "not in the public bucket"
     episode = add_episode(
         show,
         asset,
@@ -58,6 +59,7 @@ def test_partner_pull_redirects_to_a_signed_bucket_url_and_leaves_a_receipt(tran
     body = requests.get(signed, timeout=30)
     assert body.status_code == 200 and hashlib.sha256(body.content).hexdigest() == wav.sha256
     assert body.headers["Content-Disposition"].startswith("attachment") and episode.slug in signed
+    assert requests.get(signed.split("?", 1)[0], timeout=30).status_code == 403, "without the signature: refused"
 
     receipt = PullReceipt.objects.get(partner=partner, episode=episode)
     assert (receipt.status_code, receipt.preset, receipt.token_label) == (302, "broadcast-wav", "Playout")

@@ -1,9 +1,9 @@
 """One episode through the production setup, every hop over a real connection.
 
 An editor uploads a recording through the admin of a gunicorn node -> the upload lands in the
-bucket and a job in Redis -> an RQ worker (another process) renders it -> the renditions are in
-the bucket -> the public feed lists the podcast rendition with its exact length, at its bucket
-URL -> that URL answers a range request with 206.
+private bucket and a job in Redis -> an RQ worker (another process) renders it -> the renditions
+are in the private bucket -> the public feed lists the podcast rendition with its exact length, at
+the hub's URL -> which redirects to a short-lived signed URL that answers a range request with 206.
 """
 
 import hashlib
@@ -25,7 +25,7 @@ from hub.radio.factories import EpisodePageFactory
 from hub.radio.models import EpisodeChapter, EpisodeTranscript
 from tests.audio_fixtures import make_tone
 
-from .conftest import PUBLIC_BUCKET, database_url, production_env
+from .conftest import PRIVATE_BUCKET, PUBLIC_BUCKET, database_url, production_env
 from .services import ROOT, Browser, tail, wait_for
 from .site import ADMIN_PASSWORD, make_admin, make_show, publish
 
@@ -52,8 +52,8 @@ def test_upload_render_store_and_serve_across_processes(
         )
     assert response.status_code == 302, response.text[:3000] + tail(web.log)
     asset = AudioAsset.objects.get(title="Interview in Graz")
-    source = s3.head_object(Bucket=PUBLIC_BUCKET, Key=asset.source.name)
-    assert source["ContentLength"] == tone.stat().st_size, "the web node stored the upload in the bucket"
+    source = s3.head_object(Bucket=PRIVATE_BUCKET, Key=f"private/{asset.source.name}")
+    assert source["ContentLength"] == tone.stat().st_size, "the web node stored the upload in the private bucket"
 
     # 2. The worker process renders it.
     assert wait_for(
@@ -73,17 +73,19 @@ def test_upload_render_store_and_serve_across_processes(
     )
     assert jobs[0].timeout == expected
 
-    # 3. The renditions and the peaks are in the bucket, byte for byte what the rows say.
+    # 3. The renditions and the peaks are in the private bucket, byte for byte what the rows say.
     renditions = {rendition.preset: rendition for rendition in asset.renditions.all()}
     assert set(renditions) == {"podcast-mp3", "lowband-opus", "broadcast-wav"}
     for rendition in renditions.values():
-        stored = s3.get_object(Bucket=PUBLIC_BUCKET, Key=rendition.file.name)
+        stored = s3.get_object(Bucket=PRIVATE_BUCKET, Key=f"private/{rendition.file.name}")
         body = stored["Body"].read()
         assert len(body) == rendition.size_bytes
         assert hashlib.sha256(body).hexdigest() == rendition.sha256
-    assert s3.head_object(Bucket=PUBLIC_BUCKET, Key=asset.peaks.name)["ContentLength"] > 0
+    assert s3.head_object(Bucket=PRIVATE_BUCKET, Key=f"private/{asset.peaks.name}")["ContentLength"] > 0
+    for name in (asset.source.name, asset.peaks.name, *(r.file.name for r in renditions.values())):
+        assert s3.list_objects_v2(Bucket=PUBLIC_BUCKET, Prefix=name)["KeyCount"] == 0, f"{name} in the public bucket"
 
-    # 4. The feed, served by the web node, points at the bucket with the exact length.
+    # 4. The feed, served by the web node, points at the hub's stable URL with the exact length.
     episode = EpisodePageFactory(parent=show, audio=asset, title="Volunteering in Graz")
     episode.chapters.add(EpisodeChapter(start=timedelta(0), title="Arrival"))
     episode.chapters.add(EpisodeChapter(start=timedelta(seconds=2), title="The office"))
@@ -95,7 +97,7 @@ def test_upload_render_store_and_serve_across_processes(
     podcast = renditions["podcast-mp3"]
     assert len(enclosures) == 1
     enclosure = enclosures[0].attrib
-    assert enclosure["url"] == f"{moto.endpoint}/{PUBLIC_BUCKET}/{podcast.file.name}"
+    assert enclosure["url"] == f"https://{web.base.split('//', 1)[1]}/feeds/episodes/{episode.pk}.mp3"
     assert int(enclosure["length"]) == podcast.size_bytes
     assert enclosure["type"] == "audio/mpeg"
 
@@ -120,19 +122,26 @@ def test_upload_render_store_and_serve_across_processes(
         published.append(url)
     assert b"Arrival" in requests.get(published[0], timeout=30).content
 
-    # 4b. Behind a CDN (HUB_S3_CUSTOM_DOMAIN) a node configured with it links the CDN instead.
+    # 4b. Behind a CDN (HUB_S3_CUSTOM_DOMAIN) the audio still goes through the hub's URL: the CDN
+    # serves the public bucket, and audio is not there.
     cdn_feed = _feed_of_a_node(show.pk, production_env(database_url=database_url(), moto=moto, **CDN))
     cdn_enclosure = ET.fromstring(cdn_feed).find("./channel/item/enclosure").attrib  # noqa: S314 - our own feed
-    assert cdn_enclosure["url"] == f"https://media.hub.example.org/{podcast.file.name}"
+    assert cdn_enclosure["url"] == f"https://127.0.0.1/feeds/episodes/{episode.pk}.mp3"
     assert int(cdn_enclosure["length"]) == podcast.size_bytes
 
-    # 5. Podcast apps fetch it anonymously (the bucket policy grants reading), with ranges.
-    # (No HEAD here: moto refuses anonymous HEAD under a bucket policy, which S3 allows.)
-    whole = requests.get(enclosure["url"], timeout=30)
+    # 5. Podcast apps fetch it anonymously: the hub checks the policy, then redirects to a signed
+    # URL of the private bucket, which answers ranges. Without the signature the bucket refuses.
+    hub_url = web.base + f"/feeds/episodes/{episode.pk}.mp3"
+    redirect = requests.get(hub_url, headers={"X-Forwarded-Proto": "https"}, allow_redirects=False, timeout=30)
+    assert redirect.status_code == 302, redirect.text[:2000] + tail(web.log)
+    signed = redirect.headers["Location"]
+    assert signed.startswith(f"{moto.endpoint}/{PRIVATE_BUCKET}/private/{podcast.file.name}?")
+    assert requests.get(signed.split("?", 1)[0], timeout=30).status_code == 403
+    whole = requests.get(signed, timeout=30)
     assert whole.status_code == 200
     assert int(whole.headers["Content-Length"]) == podcast.size_bytes
     assert whole.headers["Content-Type"] == "audio/mpeg"
-    ranged = requests.get(enclosure["url"], headers={"Range": "bytes=0-1"}, timeout=30)
+    ranged = requests.get(signed, headers={"Range": "bytes=0-1"}, timeout=30)
     assert ranged.status_code == 206
     assert ranged.headers["Content-Range"] == f"bytes 0-1/{podcast.size_bytes}"
     assert ranged.content == b"ID"  # the ID3v2 tag the pipeline wrote comes first
@@ -140,6 +149,8 @@ def test_upload_render_store_and_serve_across_processes(
 
     # 5b. Taking the episode down (as a consent withdrawal does) empties its folder in the bucket.
     episode.unpublish()
+    gone = requests.get(hub_url, headers={"X-Forwarded-Proto": "https"}, allow_redirects=False, timeout=30)
+    assert gone.status_code == 404, "unpublished: the hub's URL refuses at once"
     assert s3.list_objects_v2(Bucket=PUBLIC_BUCKET, Prefix=f"episodes/{episode.pk}/")["KeyCount"] == 0
     assert all(requests.get(url, timeout=30).status_code in (403, 404) for url in published)
 

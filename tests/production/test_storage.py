@@ -1,4 +1,4 @@
-"""Object storage: public media at plain stable URLs, consent evidence only through signed URLs."""
+"""Object storage: public images at plain stable URLs, audio and consent evidence only through signed URLs."""
 
 import subprocess
 import sys
@@ -19,12 +19,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def test_public_media_is_readable_by_anyone_at_a_plain_url(hub_settings, moto):
-    name = default_storage.save("audio/renditions/1/abc/podcast-mp3.mp3", ContentFile(b"ID3 an episode"))
+    name = default_storage.save("episodes/1/abc/clip.mp3", ContentFile(b"ID3 a published file"))
     url = default_storage.url(name)
     assert url == f"{moto.endpoint}/hub-media/{name}"
     response = requests.get(url, timeout=30)
-    assert (response.status_code, response.content) == (200, b"ID3 an episode")
+    assert (response.status_code, response.content) == (200, b"ID3 a published file")
     assert response.headers["Content-Type"] == "audio/mpeg"
+    hidden = default_storage.save("audio/renditions/1/abc/podcast-mp3.mp3", ContentFile(b"ID3 an episode"))
+    assert requests.get(default_storage.url(hidden), timeout=30).status_code == 403, "outside the public folders"
 
 
 def test_media_objects_get_the_hubs_types_whatever_the_browser_or_machine_says(hub_settings, s3):

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connections, transaction
 from django.test.testcases import LiveServerThread
@@ -26,6 +25,7 @@ from hub.campaigns.factories import CampaignIndexPageFactory, CampaignPageFactor
 from hub.campaigns.models import CampaignPlace
 from hub.core.factories import HomePageFactory, StandardPageFactory
 from hub.core.models import Language
+from hub.ops.storage import private_storage
 from hub.partners.factories import PartnerOrganisationFactory
 from hub.radio.factories import ContributorFactory, EpisodePageFactory, RadioIndexPageFactory, ShowPageFactory
 from hub.radio.models import ContributorRole, EpisodeChapter, EpisodeContributor, EpisodeTranscript
@@ -82,7 +82,7 @@ def processed_audio(directory: Path, title: str = "Language café, episode audio
     """An audio asset processed by the real pipeline: MP3, Opus, WAV renditions and peaks."""
     source = generated_audio(directory)
     with source.open("rb") as handle:
-        name = default_storage.save(f"audio/sources/test-{uuid.uuid4().hex[:8]}.wav", File(handle, name=source.name))
+        name = private_storage().save(f"audio/sources/test-{uuid.uuid4().hex[:8]}.wav", File(handle, name=source.name))
     asset = AudioAsset.objects.create(title=title, source=name)  # a stored name: not queued by save()
     outcome = run_processing(asset.pk)
     asset.refresh_from_db()

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from hub.access.views import audio_url
 from tests.browser import browser, page  # noqa: F401 - fixtures
 from tests.site.conftest import build_rich_site
 
@@ -99,8 +100,8 @@ def test_transcript_box_follows_playback_but_not_while_the_listener_scrolls_it(s
 
 def test_speed_and_low_bandwidth_switch(site, site_server, page):  # noqa: F811
     open_episode(page, site_server, site)
-    opus = site.audio.opus_rendition.file.url
-    assert page.evaluate("document.querySelector('[data-audio]').src").endswith(site.audio.podcast_rendition.file.url)
+    opus = audio_url(site.audio.opus_rendition)
+    assert page.evaluate("document.querySelector('[data-audio]').src").endswith(audio_url(site.audio.podcast_rendition))
     assert page.locator("[data-lowband-submit]").is_hidden(), "with JavaScript the switch acts at once"
 
     page.select_option("[data-speed]", "1.5")
@@ -225,8 +226,8 @@ def plain_page(browser):  # noqa: F811
 
 def test_without_javascript_the_player_chapters_and_transcript_still_work(site, site_server, plain_page):
     page = plain_page  # noqa: F811
-    mp3 = site.audio.podcast_rendition.file.url
-    opus = site.audio.opus_rendition.file.url
+    mp3 = audio_url(site.audio.podcast_rendition)
+    opus = audio_url(site.audio.opus_rendition)
     page.goto(site_server.url + site.page("episode").get_url())
     assert page.evaluate("document.documentElement.classList.contains('js')") is False
     assert page.locator("[data-waveform]").is_hidden() and page.locator("[data-speed-field]").is_hidden()

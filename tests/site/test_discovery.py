@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from hub.access.views import audio_url
 from tests.conftest import LANGUAGE_CODES
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +131,7 @@ def test_show_and_episode_json_ld(rich_site, client):
     assert data["partOfSeries"]["webFeed"] == series["webFeed"]
     assert data["duration"] == "PT9S"
     media = data["associatedMedia"]
-    assert media["contentUrl"] == BASE + rich_site.audio.podcast_rendition.file.url
+    assert media["contentUrl"] == BASE + audio_url(rich_site.audio.podcast_rendition)
     assert media["encodingFormat"] == "audio/mpeg"
     assert meta(html, "property", "og:audio") == [media["contentUrl"]]
 

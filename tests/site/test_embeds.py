@@ -6,6 +6,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from hub.access.views import audio_url
+
 pytestmark = pytest.mark.django_db
 BASE = "http://testserver"
 
@@ -17,7 +19,7 @@ def test_embed_page_may_be_framed_and_plays_the_episode(rich_site, client):
     assert "X-Frame-Options" not in response, "other sites may frame the embed player"
     assert response["X-Robots-Tag"] == "noindex"
     html = response.content.decode()
-    assert f'<source src="{rich_site.audio.podcast_rendition.file.url}" type="audio/mpeg">' in html
+    assert f'<source src="{audio_url(rich_site.audio.podcast_rendition)}" type="audio/mpeg">' in html
     assert f'href="{BASE}{episode.get_url()}" target="_blank"' in html
     assert 'data-peaks="' in html and "wavesurfer" in html
 

@@ -5,9 +5,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.files.storage import default_storage
 from django.utils import translation
 
+from hub.access.views import audio_url
+from hub.ops.storage import private_storage
 from hub.radio.player import (
     clock,
     episode_chapters,
@@ -118,7 +119,7 @@ def test_silent_chapter_rows_are_not_listed(rich_site):
 
 def test_waveform_comes_from_the_pipelines_peaks_file(rich_site):
     audio = rich_site.audio
-    with default_storage.open(audio.peaks.name) as handle:
+    with private_storage().open(audio.peaks.name) as handle:
         raw = json.load(handle)
     assert raw["version"] == 2 and raw["length"] > 100
     peaks = waveform_peaks(audio)
@@ -132,8 +133,8 @@ def test_waveform_comes_from_the_pipelines_peaks_file(rich_site):
 
 def test_plain_player_plays_mp3_first_with_opus_as_alternative(rich_site, client):
     html = episode_html(client, rich_site)
-    mp3 = rich_site.audio.podcast_rendition.file.url
-    opus = rich_site.audio.opus_rendition.file.url
+    mp3 = audio_url(rich_site.audio.podcast_rendition)
+    opus = audio_url(rich_site.audio.opus_rendition)
     audio = re.search(r"<audio controls preload=\"none\" data-audio>(.*?)</audio>", html, re.S).group(1)
     sources = re.findall(r'<source src="([^"]+)" type="([^"]+)">', audio)
     assert sources == [(mp3, "audio/mpeg"), (opus, "audio/ogg; codecs=opus")]
@@ -153,7 +154,7 @@ def test_low_bandwidth_switch_works_without_javascript(rich_site, client):
 
 def test_chapters_and_transcript_are_plain_links_to_media_fragments(rich_site, client):
     html = episode_html(client, rich_site)
-    mp3 = rich_site.audio.podcast_rendition.file.url
+    mp3 = audio_url(rich_site.audio.podcast_rendition)
     chapters = html.split('id="chapters-heading"')[1].split("</nav>")[0]
     links = re.findall(r'<a href="([^"]+)" data-seek="([^"]+)"><span class="time" dir="ltr">([^<]+)</span>', chapters)
     assert links == [(f"{mp3}#t=0", "0", "0:00"), (f"{mp3}#t=3", "3", "0:03"), (f"{mp3}#t=6", "6", "0:06")]
@@ -167,7 +168,7 @@ def test_chapters_and_transcript_are_plain_links_to_media_fragments(rich_site, c
 
 
 def test_media_fragment_targets_are_served_with_ranges(rich_site, client):
-    url = rich_site.audio.podcast_rendition.file.url
+    url = audio_url(rich_site.audio.podcast_rendition)
     response = client.get(url, headers={"Range": "bytes=0-1"})
     assert response.status_code == 206
     assert response["Content-Range"].startswith("bytes 0-1/")

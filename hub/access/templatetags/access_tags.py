@@ -12,7 +12,13 @@ register = template.Library()
 def audio_clip(context, audio):
     """None unless the visitor may hear ``audio`` now; else its MP3 and Opus with hub URLs."""
     request = context.get("request")
-    if audio is None or request is None or not may_see(Viewer.of(request), audio, WEBSITE):
+    if audio is None or request is None:
+        return None
+    # One decision per asset and request: a page that plays one recording many times asks once.
+    decisions = request.__dict__.setdefault("_hub_audio_decisions", {})
+    if audio.pk not in decisions:
+        decisions[audio.pk] = bool(may_see(Viewer.of(request), audio, WEBSITE))
+    if not decisions[audio.pk]:
         return None
     renditions = {rendition.preset: rendition for rendition in audio.renditions.all()}
     sources = {}

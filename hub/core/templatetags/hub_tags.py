@@ -211,6 +211,13 @@ def episode_extras(context, page):
     return _memo(context, ("hub_episode_extras", page.pk), build)
 
 
+def _is_bidi(code: str) -> bool:
+    try:
+        return bool(get_language_info(code)["bidi"])
+    except KeyError:
+        return code in settings.LANGUAGES_BIDI
+
+
 @register.simple_tag(takes_context=True)
 def show_subscribe(context, show):
     """Feed URL, podcast app links and language variants for a show's subscribe block."""
@@ -240,6 +247,8 @@ def show_subscribe(context, show):
             {
                 "page": variant,
                 "code": variant.locale.language_code,
+                # Its own direction: a German title inside an Arabic line keeps its place (a bidi isolate).
+                "dir": "rtl" if _is_bidi(variant.locale.language_code) else "ltr",
                 "name": get_language_info(variant.locale.language_code)["name_local"]
                 if variant.locale.language_code in dict(settings.LANGUAGES)
                 else variant.locale.language_code,

@@ -30,6 +30,12 @@ class Command(BaseCommand):
                 raise CommandError(f"No audio asset with ID {', '.join(map(str, sorted(missing)))}.")
         elif options["failed"]:
             assets = AudioAsset.objects.filter(status=AudioStatus.FAILED)
+        elif options["stale"] and options["enqueue"] and options["stale_after"] is None:
+            from hub.audio.tasks import requeue_stale
+
+            requeued = requeue_stale()
+            self.stdout.write(self.style.SUCCESS(f"Queued {len(requeued)} asset(s) for the workers."))
+            return
         elif options["stale"]:
             after = options["stale_after"]
             assets = AudioAsset.objects.stale(timedelta(seconds=after) if after is not None else None)

@@ -2,10 +2,17 @@ import logging
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from hub.demo.loader import DEMO_PASSWORD, DEMO_TOKEN_LABEL, DEMO_USERNAME, load_demo_content
+from hub.demo.loader import (
+    DEMO_PASSWORD,
+    DEMO_TOKEN_LABEL,
+    DEMO_USERNAME,
+    DemoRefused,
+    load_demo_content,
+    refuse_in_production,
+)
 from hub.partners.models import PartnerFeedToken
 
 STEPS = 11
@@ -35,6 +42,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        try:
+            refuse_in_production()
+        except DemoRefused as refused:
+            raise CommandError(str(refused)) from refused
         verbosity = options["verbosity"]
         base = options["base"].rstrip("/")
         with (
