@@ -31,6 +31,19 @@ def edit_form_data(client, page, **changes) -> dict:
     return data
 
 
+def form_errors(response) -> str:
+    """The error messages of a form page the admin answered with, for the assertion message."""
+    if response.status_code != 200:
+        return ""
+    doc = lxml.html.fromstring(response.content.decode())
+    return " | ".join(
+        " ".join(node.text_content().split())
+        for node in doc.xpath(
+            "//*[contains(@class, 'error-message') or contains(@class, 'w-field__errors') or @role='alert']"
+        )
+    )
+
+
 def live_title(page) -> str:
     return Page.objects.get(pk=page.pk).title
 
@@ -53,7 +66,8 @@ def test_an_editors_submission_waits_for_a_moderator_of_the_organisation(world, 
         f"/admin/pages/{story.pk}/edit/",
         edit_form_data(client, story, title="Reviewed title", **{"action-submit": "1"}),
     )
-    assert response.status_code == 302 and response["Location"] != "/admin/", "no permission page"
+    assert response.status_code == 302, form_errors(response)
+    assert response["Location"] != "/admin/", "no permission page"
     story.refresh_from_db()
     assert live_title(story) == before, "nothing is published before review"
     assert story.workflow_in_progress
