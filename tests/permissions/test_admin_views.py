@@ -41,10 +41,10 @@ VIEWS = [
         {"other_editor", "other_moderator", "coordinating_moderator", "superuser"},
     ),
     (
-        "audio edit, own asset",
+        "audio delete, own asset",
         "get",
-        lambda w: f"/admin/snippets/audio/audioasset/edit/{w.assets['ours'].pk}/",
-        {"superuser"},  # no role holds change_audioasset
+        lambda w: f"/admin/snippets/audio/audioasset/delete/{w.assets['ours'].pk}/",
+        {"superuser"},  # no role holds delete_audioasset
     ),
     (
         "rendition download, own asset",
