@@ -426,7 +426,9 @@ class Bench:
         probe.join(timeout=10)
         recovery = probe.recovery(fault_end) if (inject is not None and fault_end is not None) else 0.0
         uncached = sorted({s for _, s in probe.samples if s != 200})
-        return {"label": label, **result, "recovery": recovery, "probe_non200": uncached}
+        measured = {"label": label, **result, "recovery": recovery, "probe_non200": uncached}
+        say(" | ".join(row(measured, 0)))  # at once, so that an interrupted run still tells something
+        return measured
 
     def database_down(self) -> None:
         from django.db import connections
