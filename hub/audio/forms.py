@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -8,6 +9,22 @@ from wagtail.admin.forms import WagtailAdminModelForm
 # What the upload form names; the pipeline accepts whatever ffprobe can decode, judged by content.
 COMMON_FORMATS = "WAV, FLAC, MP3, AAC/M4A, Ogg Vorbis, Opus, AIFF"
 ACCEPT = "audio/*,.wav,.flac,.mp3,.m4a,.aac,.ogg,.oga,.opus,.aif,.aiff"
+
+
+class PrivateSourceInput(forms.ClearableFileInput):
+    """The file input, naming the current source without a link: sources live in the private
+    storage, which has no URLs (editors hear the renditions through the inspect view)."""
+
+    template_name = "django/forms/widgets/file.html"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, None, attrs, renderer)
+        if value and getattr(value, "name", ""):
+            current = (
+                getattr(getattr(value, "instance", None), "original_filename", "") or value.name.rsplit("/", 1)[-1]
+            )
+            return format_html("<p>{} {}</p>{}", _("Current recording:"), current, html)
+        return html
 
 
 class AudioAssetForm(WagtailAdminModelForm):
@@ -29,7 +46,7 @@ class AudioAssetForm(WagtailAdminModelForm):
                 "formats": COMMON_FORMATS,
                 "limit": filesizeformat(settings.HUB_AUDIO_MAX_UPLOAD_BYTES),
             }
-            self.fields["source"].widget.attrs.setdefault("accept", ACCEPT)
+            self.fields["source"].widget = PrivateSourceInput(attrs={"accept": ACCEPT})
 
     def clean_source(self):
         source = self.cleaned_data.get("source")
