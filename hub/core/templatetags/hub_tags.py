@@ -153,8 +153,13 @@ def campaign_media(page):
 def story_relations(page):
     """Languages, themes, partners and related episodes of a story page."""
     from hub.radio.listings import attach_shows, episode_cards, released
+    from hub.radio.models import EpisodePage
 
-    episodes = episode_cards(released(page.related_episodes.live().public())).order_by("-publication_date", "-pk")
+    # A preview's page holds its relations in memory (modelcluster's FakeQuerySet, no .live()):
+    # ask the database for the live, public ones among them.
+    chosen = [episode.pk for episode in page.related_episodes.all()]
+    live = EpisodePage.objects.filter(pk__in=chosen).live().public()
+    episodes = episode_cards(released(live)).order_by("-publication_date", "-pk")
     return {
         "languages": list(page.languages.all()),
         "themes": list(page.themes.all()),
