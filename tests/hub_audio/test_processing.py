@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
-from hub.access.views import audio_url
 from hub.audio.models import AudioAsset, AudioStatus
 from hub.audio.tasks import TEMP_PREFIX
 from hub.ops.storage import private_storage
@@ -35,8 +35,18 @@ def measure(path: str) -> tuple[float, float]:
     return integrated, peak
 
 
+@pytest.fixture(autouse=True)
+def own_temp_dir(settings, tmp_path):
+    """Each test's processing runs in a folder of its own, so that folders other runs on this
+    machine left in the system's temporary folder neither count as leftovers nor get touched."""
+    settings.HUB_AUDIO_TEMP_DIR = str(tmp_path / "audio-work")
+    Path(settings.HUB_AUDIO_TEMP_DIR).mkdir()
+
+
 def leftovers() -> list[Path]:
-    return list(Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"))
+    from django.conf import settings
+
+    return list(Path(settings.HUB_AUDIO_TEMP_DIR or tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"))
 
 
 def upload(admin_client, path: Path, title: str, django_capture_on_commit_callbacks):
@@ -161,8 +171,8 @@ def test_admin_listing_detail_and_status(admin_client, speech_like, django_captu
     assert f'data-audio-id="{asset.pk}" data-status="ready"' in listing
     detail = admin_client.get(f"/admin/snippets/audio/audioasset/inspect/{asset.pk}/").content.decode()
     assert "<svg" in detail and "polyline" in detail
-    for rendition in asset.renditions.all():
-        assert audio_url(rendition) in detail
+    for rendition in asset.renditions.all():  # downloads through the admin's checked view
+        assert reverse("hub_audio_download", args=[asset.pk, rendition.pk]) in detail
     status = admin_client.get(f"/admin/audio/status/?id={asset.pk}").json()
     assert status[str(asset.pk)]["status"] == "ready"
     assert status[str(asset.pk)]["progress"] == 100

@@ -45,7 +45,8 @@ def test_admin_publish_shows_the_reason(site_tree, admin_client):
     for formset in form.formsets.values():  # every inline panel, empty
         data.update({f"{formset.prefix}-{key}": 0 for key in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS")})
         data[f"{formset.prefix}-MAX_NUM_FORMS"] = 1000
-    response = admin_client.post(edit_url, data)
+    # The refused publish keeps the draft and says why it was not published.
+    response = admin_client.post(edit_url, data, follow=True)
     assert response.status_code == 200
     assert "is not ready" in response.content.decode()
     episode.refresh_from_db()
