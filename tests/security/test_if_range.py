@@ -5,7 +5,9 @@ entity tag compared strongly, or a date equal to Last-Modified. Otherwise the an
 the whole current file, never a 206 of the new bytes glued onto the old ones.
 """
 
+import datetime
 import hashlib
+import os
 
 import pytest
 from django.utils.http import http_date
@@ -25,8 +27,13 @@ def _replace_file(rendition, data: bytes):
     storage = private_storage()
     storage.delete(rendition.file.name)
     storage.save(rendition.file.name, ContentFile(data))
+    # Reprocessing takes longer than a second; HTTP dates have whole seconds, so the new time is set
+    # past the second of the first answer rather than depending on how fast the test runs.
+    later = timezone.now() + datetime.timedelta(seconds=2)
+    path = storage.path(rendition.file.name)
+    os.utime(path, (later.timestamp(), later.timestamp()))
     Rendition.objects.filter(pk=rendition.pk).update(
-        sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data), created_at=timezone.now()
+        sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data), created_at=later
     )
 
 
