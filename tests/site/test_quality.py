@@ -75,7 +75,8 @@ def test_stylesheet_and_script_import_nothing(client):
 def test_episode_page_loads_the_waveform_library_from_the_hub(rich_site, client):
     page = resources(client.get(rich_site.page("episode").get_url()).content.decode())
     scripts = [item for item in page.fetched if item.endswith(".js")]
-    assert scripts == ["/static/vendor/wavesurfer/wavesurfer.min.js", "/static/js/hub.js"]
+    # The phone menu's script, then the waveform library before the player that uses it; all the hub's own.
+    assert scripts == ["/static/js/menu.js", "/static/vendor/wavesurfer/wavesurfer.min.js", "/static/js/hub.js"]
     from django.contrib.staticfiles import finders
 
     library = finders.find("vendor/wavesurfer/wavesurfer.min.js")
