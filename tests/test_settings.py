@@ -54,7 +54,7 @@ def test_production_reads_database_cache_and_hosts_from_the_environment():
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "db.example.org",
-        "django.core.cache.backends.redis.RedisCache",
+        "hub.ops.cache.ResilientRedisCache",
         "['hub.example.org']",
         "False",
     ]
