@@ -11,7 +11,7 @@ from rq.exceptions import NoSuchJobError
 from hub.audio.models import AudioAsset, AudioStatus
 from tests.audio_fixtures import make_tone
 
-from .conftest import PUBLIC_BUCKET, rq_tasks_setting
+from .conftest import PRIVATE_BUCKET, rq_tasks_setting
 from .services import TcpGate, wait_for
 from .site import make_show
 
@@ -36,11 +36,6 @@ def _settled(asset_id):
     return AudioAsset.objects.get(pk=asset_id).status in (AudioStatus.READY, AudioStatus.FAILED)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known failure since the storage split and the worker changes met on main: the retry scenario "
-    "against moto fails; to be mended (see the closing note of this change)",
-)
 def test_a_storage_outage_is_retried_with_backoff_and_the_job_then_succeeds(
     transactional_db, hub_settings, start_worker, moto, s3, tmp_path
 ):
@@ -68,7 +63,9 @@ def test_a_storage_outage_is_retried_with_backoff_and_the_job_then_succeeds(
     assert failure["exception"].startswith("botocore.exceptions.")
     assert job.retries_left == 2
     for rendition in asset.renditions.all():
-        assert s3.head_object(Bucket=PUBLIC_BUCKET, Key=rendition.file.name)["ContentLength"] == rendition.size_bytes
+        # Renditions are private until released: the private bucket, under its prefix.
+        stored = s3.head_object(Bucket=PRIVATE_BUCKET, Key=f"private/{rendition.file.name}")
+        assert stored["ContentLength"] == rendition.size_bytes
 
 
 def test_bad_input_fails_once_with_the_reason_and_is_not_retried(transactional_db, hub_settings, start_worker):
