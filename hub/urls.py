@@ -12,6 +12,7 @@ from hub.core import sitemap as core_sitemap
 from hub.core import views as core_views
 from hub.core.account import HubAccountView
 from hub.core.account import admin_view as decorate_admin_view
+from hub.core.page_create import HubPageCreateView
 from hub.feeds.urls import i18n_urlpatterns as feed_i18n_urlpatterns
 from hub.ops import views as ops_views
 from hub.search import views as search_views
@@ -20,6 +21,11 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     # The account page with optional names (hub.core.account), ahead of Wagtail's own.
     path("admin/account/", decorate_admin_view(HubAccountView.as_view())),
+    # Wagtail's page create view, safe against the same form sent twice (hub.core.page_create).
+    path(
+        "admin/pages/add/<slug:content_type_app_name>/<slug:content_type_model_name>/<int:parent_page_id>/",
+        decorate_admin_view(HubPageCreateView.as_view()),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

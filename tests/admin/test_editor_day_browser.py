@@ -87,11 +87,6 @@ def log_in(page, server, username):  # noqa: F811
     page.wait_for_url(server.url + "/admin/")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known failure since organisation scoping met the editors' media permissions on main: the image "
-    "chooser shows the partner editor no upload tab; to be mended (see the closing note of this change)",
-)
 def test_a_story_from_writing_to_withdrawal(day, site_server, page, tmp_path):  # noqa: F811
     hero = tmp_path / "kueche.png"
     Image.new("RGB", (1200, 800), (200, 120, 40)).save(hero)
