@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django_tasks.signals import task_enqueued
 from wagtail.images.models import Image
 from wagtail.models import Page, PageLogEntry, Revision
@@ -174,11 +175,14 @@ def test_every_episode_has_speech_to_the_end_chapters_transcripts_and_a_soundbit
     assert "podcast:transcript" in feed and "podcast:chapters" in feed and "podcast:soundbite" in feed
 
 
-def test_people_have_pictures_and_arabic_pages_name_them_in_arabic(demo):
+def test_people_have_pictures_and_arabic_pages_name_them_in_arabic(demo, client):
     assert all(contributor.image_id for contributor in Contributor.objects.all())
     arabic_stories = StoryPage.objects.live().filter(locale__language_code="ar")
     assert arabic_stories.exists()
     assert all(ARABIC.search(story.storyteller_name) for story in arabic_stories)
+    for story in arabic_stories:  # and the page shows the name so, right to left
+        html = client.get(story.get_url()).content.decode()
+        assert 'dir="rtl"' in html and escape(story.storyteller_name) in html, story.get_url()
     assert all(ARABIC.search(c.name) for c in Contributor.objects.filter(locale__language_code="ar"))
 
 

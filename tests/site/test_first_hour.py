@@ -1,10 +1,13 @@
 """What a newcomer sees first, in headless Chromium: the embed at the size oEmbed advertises,
 the phone layout, Arabic pages, the translated site name, and no request to a third party.
 
-Screenshots of the home page, an episode page and the admin's audio inspection are written to
-docs/img/ by these tests (the README shows them).
+Screenshots of the home page, an episode page and the admin's audio inspection are taken by these
+tests; with HUB_UPDATE_SCREENSHOTS=1 they are written to docs/img/ (the README shows them).
 """
 
+import os
+import tempfile
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,7 +21,13 @@ from tests.site.conftest import build_rich_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = settings.BASE_DIR / "docs" / "img"
+# The README's screenshots are written again only when asked (HUB_UPDATE_SCREENSHOTS=1): a test run
+# leaves the working tree as it found it.
+SCREENSHOTS = (
+    settings.BASE_DIR / "docs" / "img"
+    if os.environ.get("HUB_UPDATE_SCREENSHOTS")
+    else Path(tempfile.gettempdir()) / "hub-screenshots"
+)
 SITE_NAMES = {"en": "Volunteering Hub", "de": "Ehrenamts-Hub", "ar": "منصة التطوع"}
 
 
@@ -37,7 +46,7 @@ def box(page, selector):  # noqa: F811
 
 
 def save_screenshot(page, name):  # noqa: F811
-    """Keep a screenshot for the README (docs/img/), written again on every run."""
+    """Take a screenshot; for the README (docs/img/) with HUB_UPDATE_SCREENSHOTS=1."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / name
     page.screenshot(path=str(path))
@@ -128,6 +137,20 @@ def test_arabic_pages_read_well(site, site_server, browser):  # noqa: F811
             item.locator("a[type='application/rss+xml']").bounding_box(),
         )
         assert title["x"] > language["x"] > feed["x"], "title first (rightmost), then the language, then the feed"
+
+        # "MP3 (761,5 ك.ب)": the size is an isolate, so its brackets enclose it in an Arabic line,
+        # and it follows the format's name (to its left).
+        page.goto(site_server.url + site.page("episode", "ar").get_url())
+        for link in page.locator(".player a[download]").all():
+            size = link.locator("bdi")
+            assert size.evaluate("el => getComputedStyle(el).unicodeBidi") == "isolate"
+            text = size.inner_text()
+            assert text.startswith("(") and text.endswith(")"), text
+            name = link.evaluate(
+                "el => { const r = document.createRange(); r.selectNodeContents(el.firstChild);"
+                " return r.getBoundingClientRect().x; }"
+            )
+            assert size.bounding_box()["x"] < name, "the size is left of the format's name"
     finally:
         context.close()
 
