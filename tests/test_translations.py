@@ -29,12 +29,25 @@ def test_catalogue_is_complete(code):
 
 @pytest.mark.parametrize("code", UI_CODES)
 def test_catalogue_has_every_string_of_the_code(code, tmp_path, monkeypatch):
-    """Extract the strings afresh: none may be missing from the shipped catalogue."""
-    shutil.copytree(settings.BASE_DIR / "locale" / code, tmp_path / "locale" / code)
-    monkeypatch.chdir(settings.BASE_DIR)
-    with override_settings(LOCALE_PATHS=[tmp_path / "locale"]):
+    """Extract the strings afresh: none may be missing from the shipped catalogue.
+
+    makemessages writes to the ``locale`` folder next to the sources it reads, so it runs on a
+    copy of the sources and of the catalogue: the shipped catalogue is only read.
+    """
+    source = tmp_path / "source"
+    skip = {*IGNORE, ".git", "locale", "docs", "deploy", "static", "__pycache__"}
+    for entry in settings.BASE_DIR.iterdir():
+        if entry.name in skip or entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, source / entry.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        elif entry.suffix in (".py", ".html", ".txt"):
+            shutil.copy2(entry, source / entry.name)
+    shutil.copytree(settings.BASE_DIR / "locale" / code, source / "locale" / code)
+    monkeypatch.chdir(source)
+    with override_settings(LOCALE_PATHS=[source / "locale"]):
         call_command("makemessages", locale=[code], ignore_patterns=IGNORE, no_location=True, verbosity=0)
-    fresh = polib.pofile(str(tmp_path / "locale" / code / "LC_MESSAGES" / "django.po"))
+    fresh = polib.pofile(str(source / "locale" / code / "LC_MESSAGES" / "django.po"))
     shipped = {entry.msgid for entry in catalogue(code)}
     missing = sorted(entry.msgid for entry in fresh if entry.msgid not in shipped and not entry.obsolete)
     assert missing == [], "run makemessages and translate the new strings"
