@@ -48,6 +48,14 @@ class AudioAssetForm(WagtailAdminModelForm):
             }
             self.fields["source"].widget = PrivateSourceInput(attrs={"accept": ACCEPT})
 
+    def save(self, commit=True):
+        # The uploader's organisation is the asset's (hub.consent.roles.assets_in_scope): without it
+        # a partner editor could not find their own upload in the audio chooser.
+        user = getattr(self, "for_user", None)
+        if self.instance.pk is None and self.instance.uploaded_by_id is None and user and user.is_authenticated:
+            self.instance.uploaded_by = user
+        return super().save(commit=commit)
+
     def clean_source(self):
         source = self.cleaned_data.get("source")
         if source is None or not hasattr(source, "size"):
