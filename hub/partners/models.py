@@ -138,6 +138,28 @@ class OrganisationMembership(models.Model):
         return f"{self.user} · {self.organisation}"
 
 
+class OrganisationMedia(models.Model):
+    """An organisation's own image and document collection, and the group that may use it.
+
+    Wagtail grants images and documents per collection and group; the hub keeps one collection and
+    one group per organisation (all its translations: one translation key) and puts the
+    organisation's editors and moderators in that group (hub.consent.editor_permissions).
+    """
+
+    translation_key = models.UUIDField(_("organisation"), unique=True)
+    collection = models.OneToOneField(
+        "wagtailcore.Collection", verbose_name=_("collection"), on_delete=models.PROTECT, related_name="+"
+    )
+    group = models.OneToOneField("auth.Group", verbose_name=_("group"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("organisation media")
+        verbose_name_plural = _("organisation media")
+
+    def __str__(self):
+        return self.collection.name
+
+
 class PartnerShowSubscription(Orderable):
     """A show whose episodes a broadcast partner receives in its partner feed."""
 
