@@ -18,9 +18,11 @@ from hub.consent.models import ConsentRecord, TakedownReport
 from hub.consent.roles import CONSENT_OFFICERS, EDITORS, MODERATORS, set_user_organisation, setup_roles
 from hub.core.factories import HomePageFactory
 from hub.partners.factories import PartnerOrganisationFactory
-from hub.radio.factories import RadioIndexPageFactory
+from hub.radio.factories import RadioIndexPageFactory, ShowPageFactory
+from hub.radio.models import EpisodePage
 from hub.stories.factories import StoryIndexPageFactory
 from hub.stories.models import StoryPage
+from tests.audio_fixtures import make_tone
 from tests.browser import browser, page  # noqa: F401 - fixtures
 from tests.conftest import ensure_locales
 from tests.site.conftest import site_server  # noqa: F401 - fixture
@@ -59,6 +61,12 @@ def day(transactional_db, django_user_model):
         translated.save_revision().publish()
         german[name] = translated
     partner = PartnerOrganisationFactory(name="Universität Quokka", locale=locales["en"])
+    show = ShowPageFactory(parent=radio, title="Stimmen", slug="stimmen")
+    show.partners.set([partner])
+    show.save_revision().publish()
+    show_de = show.copy_for_translation(locales["de"])
+    show_de.partners.set([partner])
+    show_de.save_revision().publish()
     setup_roles()
     amina = ConsentRecord.objects.create(
         public_name="Amina",
@@ -70,6 +78,7 @@ def day(transactional_db, django_user_model):
     ConsentRecord.objects.create(public_name="Amina", legal_name="Amina Berger", granted_on=datetime.date(2025, 5, 1))
     return {
         "stories_de": german["stories"],
+        "show_de": show_de,
         "partner": partner,
         "amina": amina,
         "editor": _user(django_user_model, "redakteurin", EDITORS, partner),
@@ -169,3 +178,56 @@ def test_a_story_from_writing_to_withdrawal(day, site_server, page, tmp_path):  
     text = page.locator("main").inner_text()
     assert "Widerrufen: Hat am Telefon widerrufen" in text
     assert "Die Suppenküche" in text
+
+
+def test_an_episode_from_upload_to_review(day, site_server, page, tmp_path):  # noqa: F811
+    """The partner editor uploads a recording, writes an episode of the organisation's show in
+    German with it and submits it; the moderator of the organisation approves and publishes it."""
+    recording = make_tone(tmp_path / "interview.mp3", seconds=3.0)
+    page.set_default_timeout(45000)
+    log_in(page, site_server, "redakteurin")
+
+    # Audio → add: the form names the formats and the limit; processing runs and ends ready.
+    page.goto(f"{site_server.url}/admin/snippets/audio/audioasset/add/")
+    assert "Größte Datei" in page.locator("main").inner_text()
+    page.fill("#id_title", "Interview Küche")
+    page.set_input_files("#id_source", str(recording))
+    page.locator("main button[type=submit]").first.click()
+    page.wait_for_selector(".messages")
+
+    # The episode, in German, with the recording from the audio chooser and Amina's consent.
+    page.goto(f"{site_server.url}/admin/pages/add/radio/episodepage/{day['show_de'].pk}/")
+    page.fill("#id_title", "Folge eins: Die Küche")
+    page.fill("#id_summary", "Amina erzählt von der Suppenküche.")
+    page.locator("[data-contentpath='show_notes'] [contenteditable=true]").first.fill("Mit Rezept für Linsensuppe.")
+    page.fill("#id_publication_date", datetime.date.today().isoformat())
+    page.locator("#id_audio-chooser [data-chooser-action-choose]").click()
+    modal = page.locator(".modal-content")
+    modal.get_by_role("link", name="Interview Küche").click()
+    page.wait_for_function("() => document.querySelector('#id_audio').value !== ''")
+
+    page.locator("[data-hub-consent-chooser] [data-add]").click()
+    with page.expect_response(lambda response: "/results/" in response.url):
+        modal.locator("input[name='q']").fill("Amina")
+    modal.locator("tbody tr", has_text="Podcast-Feed").locator("input[type=checkbox]").check()
+    confirm = modal.locator("[data-multiple-choice-submit]")
+    page.wait_for_function("(el) => !el.disabled", arg=confirm.element_handle())
+    confirm.click()
+    page.locator("[data-hub-consent-chooser] li[data-id]").wait_for()
+
+    page.locator("footer [data-w-dropdown-target='toggle']").first.click()
+    page.locator("button[name='action-submit']").click()
+    page.wait_for_selector(".messages")
+    episode = EpisodePage.objects.get(title="Folge eins: Die Küche")
+    errors = " | ".join(page.locator(".error-message, .w-field__errors").all_inner_texts())
+    assert episode.workflow_in_progress and not episode.live, errors
+    assert episode.audio.title == "Interview Küche"
+
+    log_in(page, site_server, "moderatorin")
+    page.goto(f"{site_server.url}/admin/pages/{episode.pk}/edit/")
+    page.locator("footer [data-w-dropdown-target='toggle']").first.click()
+    page.locator("button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])").first.click()
+    page.wait_for_selector(".messages")
+    episode.refresh_from_db()
+    assert episode.live
+    assert page.request.get(site_server.url + episode.get_url()).status == 200
