@@ -13,6 +13,14 @@ from .base import *  # noqa: F403
 from .base import DATABASES
 
 _scratch = Path(os.environ.setdefault("HUB_TEST_SCRATCH", tempfile.mkdtemp(prefix="hub-test-")))
+# pytest-xdist runs the suite in several processes (scripts/test): each has its own files, folders
+# and temporary directory (inherited by the servers and workers it starts), and pytest-django gives
+# each its own test database.
+if _xdist_worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    _scratch = _scratch / _xdist_worker
+    (_scratch / "tmp").mkdir(parents=True, exist_ok=True)
+    os.environ["TMPDIR"] = str(_scratch / "tmp")
+    tempfile.tempdir = None
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
