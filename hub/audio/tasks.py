@@ -35,6 +35,7 @@ import media_pipeline
 from hub.ops.storage import private_storage
 from media_pipeline import PipelineError, TagMetadata, UnsupportedMedia
 
+from .damage import refusal_message
 from .models import AudioAsset, AudioStatus, Rendition
 
 logger = logging.getLogger(__name__)
@@ -286,7 +287,8 @@ def _run_claimed(asset_id: int, token: str, on_progress) -> str:
     except PipelineError as exc:
         _delete_files(stored)
         kind = "Unusable recording" if isinstance(exc, UnsupportedMedia) else "Processing failed"
-        _fail(asset_id, f"{kind}: {exc}")
+        damaged = refusal_message(exc) if isinstance(exc, UnsupportedMedia) else None
+        _fail(asset_id, damaged or f"{kind}: {exc}")
         logger.info("Audio asset %s failed: %s", asset_id, exc)
         return "failed"
     except BaseException:
