@@ -56,7 +56,7 @@ RAW_STREAM_DEMUXERS = frozenset({"mp3", "aac", "ac3", "eac3", "mp2", "mpegaudio"
 
 class Kind:
     UNDECODABLE = "undecodable"  # frames in the recording that could not be decoded
-    MISSING_END = "missing_end"  # the file stops before the length it states (an interrupted copy)
+    MISSING_END = "missing_end"  # the file's end is missing (an interrupted copy) or unreadable up to its end
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class DamagedStretch:
     def describe(self) -> str:
         where = f"{clock(self.start)}-{clock(self.end)}"
         if self.kind == Kind.MISSING_END:
-            return f"{where} missing (the file ends early)"
+            return f"{where} missing or unreadable (the end of the file)"
         return f"{where} could not be decoded"
 
 

@@ -24,7 +24,10 @@ def stretches(report) -> list[dict]:
 def describe(stretch: dict) -> str:
     start, end = clock(float(stretch["start"])), clock(float(stretch["end"]))
     if stretch.get("kind") == MISSING_END:
-        return _("from %(start)s to %(end)s: missing, the file ends early") % {"start": start, "end": end}
+        return _("from %(start)s to %(end)s: the end of the recording is missing or unreadable") % {
+            "start": start,
+            "end": end,
+        }
     return _("%(start)s to %(end)s: could not be decoded, silent in the published files") % {
         "start": start,
         "end": end,
@@ -49,7 +52,7 @@ def refusal_message(exc: UnsupportedMedia) -> str | None:
     limit = f"{MAX_DAMAGED_FRACTION:.0%}"
     if all(s.kind == MISSING_END for s in exc.damage):
         return _(
-            "Unusable recording: the file ends early and %(missing)s s of the recording are missing "
+            "Unusable recording: the last %(missing)s s of the recording are missing or unreadable "
             "(more than %(limit)s of it): %(stretches)s. The copy was probably interrupted: copy the "
             "recording again from the recorder or phone it was made on and upload that file."
         ) % {"missing": f"{damaged:.0f}", "limit": limit, "stretches": listed}

@@ -85,6 +85,8 @@ CASES = {
     "mp3-start": ("mp3", 12.0, (0.03, 0.10)),
     "flac-middle": ("flac", 12.0, (0.40, 0.47)),
     "opus-middle": ("opus", 16.0, (0.30, 0.36)),
+    "mp3-end": ("mp3", 12.0, (0.90, 0.97)),
+    "flac-end": ("flac", 12.0, (0.90, 0.97)),
 }
 
 
@@ -116,6 +118,27 @@ def test_damaged_frames_are_bridged_and_reported(case: str, tmp_path: Path) -> N
     assert step_time(rms) == pytest.approx(STEP_AT, abs=0.15)  # chapters stay aligned
     middle = (stretch.start + stretch.end) / 2
     assert rms[int(middle / 0.05)] < 1e-4  # silence where the damage was, not decoded garbage
+    assert rms[int((stretch.end + 0.2) / 0.05)] > 0.01  # and the recording again after it
+
+
+def test_ogg_damaged_near_its_end_is_reported_as_an_unreadable_end(tmp_path: Path) -> None:
+    """The Ogg demuxer finds no page after garbage this close to the end: the rest is unreadable."""
+    source = make_stepped(tmp_path / "clean.opus", 16.0)
+    damaged = tmp_path / "damaged.opus"
+    began, _ = damage(source, damaged, 0.90, 0.97)
+
+    result = process(damaged, tmp_path / "out", samples_per_pixel=None)
+
+    (stretch,) = result.damage
+    assert stretch.start == pytest.approx(began, abs=1.0)
+    assert stretch.end == pytest.approx(16.0, abs=0.1)
+    if stretch.kind == "missing_end":  # rendered as long as it is readable
+        expected = stretch.start
+    else:
+        assert stretch.kind == "undecodable"
+        expected = 16.0
+    for rendition in result.renditions:
+        assert rendition.duration == pytest.approx(expected, abs=0.1)
 
 
 def test_interrupted_copy_is_processed_with_its_missing_end_reported(tmp_path: Path) -> None:
