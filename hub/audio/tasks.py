@@ -288,7 +288,8 @@ def _run_claimed(asset_id: int, token: str, on_progress) -> str:
         _delete_files(stored)
         kind = "Unusable recording" if isinstance(exc, UnsupportedMedia) else "Processing failed"
         damaged = refusal_message(exc) if isinstance(exc, UnsupportedMedia) else None
-        _fail(asset_id, damaged or f"{kind}: {exc}")
+        # The editor gets the explanation; the file's temporary path and the tool's output go to the log.
+        _fail(asset_id, damaged or f"{kind}: {exc.message}")
         logger.info("Audio asset %s failed: %s", asset_id, exc)
         return "failed"
     except BaseException:

@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from media_pipeline import Reason, UnsupportedMedia, process
+from media_pipeline import LoudnessMeasurement, Reason, TranscodeError, UnsupportedMedia, load_preset, process
+from media_pipeline.render import Branch, check_duration
 
 from .helpers import FFMPEG, ebur128, ffprobe, run_ffmpeg
 from .test_cli import cli
@@ -190,3 +191,16 @@ def test_cli_prints_the_damage(tmp_path: Path) -> None:
     refused, stderr = cli("process", str(mostly), "--out", str(tmp_path / "out2"), check_code=2)
     assert refused["error"]["reason"] == "damaged"
     assert refused["error"]["damage"][0]["kind"] == "undecodable"
+
+
+def test_a_rendition_of_the_wrong_length_is_explained_with_what_to_do() -> None:
+    """Damage that could not be located still ends in the length check; its message speaks to the editor."""
+    preset = load_preset("podcast-mp3")
+    branch = Branch(preset, 2, preset.target_for(2), 0.0, None, preset.filename)
+    short = LoudnessMeasurement(-16.0, 5.0, -2.0, -26.0, -20.0, -12.0, duration=6.03)
+    with pytest.raises(TranscodeError) as caught:
+        check_duration(branch, short, 8.0, "episode.mp3")
+    message = caught.value.message
+    assert "6.03 s" in message and "8.00 s" in message
+    assert "Copy it again" in message and "upload" in message
+    assert "decodes to" not in message
