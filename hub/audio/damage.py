@@ -39,7 +39,9 @@ def status_warning(report) -> str:
     found = stretches(report)
     if not found:
         return ""
-    places = ", ".join(f"{clock(float(s['start']))}\u2013{clock(float(s['end']))}" for s in found)
+    places = ", ".join(f"{clock(float(s['start']))}\u2013{clock(float(s['end']))}" for s in found[:3])
+    if len(found) > 3:
+        places += ", \u2026"
     return _("Damaged recording: check %(places)s") % {"places": places}
 
 

@@ -44,6 +44,9 @@ def test_damaged_recording_is_published_and_the_admin_names_the_places(
     assert "0:04" in detail or "0:05" in detail
     assert "could not be decoded, silent in the published files" in detail
 
+    listing = admin_client.get("/admin/snippets/audio/audioasset/").content.decode()
+    assert '<span class="hub-audio-warning">Damaged recording: check 0:0' in listing
+
     status = admin_client.get(f"/admin/audio/status/?id={asset.pk}").json()[str(asset.pk)]
     assert status["status"] == "ready"
     assert status["warning"].startswith("Damaged recording: check 0:0")
@@ -59,6 +62,8 @@ def test_intact_recording_shows_no_damage_warning(admin_client, tmp_path, django
     assert asset.report["damage"]["stretches"] == []
     detail = admin_client.get(f"/admin/snippets/audio/audioasset/inspect/{asset.pk}/").content.decode()
     assert "hub-audio-damage" not in detail
+    listing = admin_client.get("/admin/snippets/audio/audioasset/").content.decode()
+    assert '<span class="hub-audio-warning"></span>' in listing
     assert admin_client.get(f"/admin/audio/status/?id={asset.pk}").json()[str(asset.pk)]["warning"] == ""
 
 
