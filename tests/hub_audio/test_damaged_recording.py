@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from hub.audio.damage import status_warning
-from hub.audio.models import AudioStatus
+from hub.audio.models import AudioAsset, AudioStatus
 from tests.audio_fixtures import make_tone
 from tests.hub_audio.test_processing import own_temp_dir, upload  # noqa: F401 - the fixture is used by name
 
@@ -81,3 +81,22 @@ def test_mostly_damaged_recording_is_refused_naming_the_places(
     assert asset.renditions.count() == 0
     detail = admin_client.get(f"/admin/snippets/audio/audioasset/inspect/{asset.pk}/").content.decode()
     assert "Unusable recording:" in detail
+
+
+def test_refusal_is_written_in_the_uploaders_language(
+    admin_client, admin_user, tmp_path, django_capture_on_commit_callbacks
+):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = "de"
+    profile.save()
+    asset = upload(admin_client, damaged_copy(tmp_path, 0.30, 0.60), "Kaputt", django_capture_on_commit_callbacks)
+    # The admin's upload form does not record the uploader (yet); an asset that names one:
+    AudioAsset.objects.filter(pk=asset.pk).update(uploaded_by=admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(f"/admin/audio/{asset.pk}/reprocess/").status_code == 302
+    asset.refresh_from_db()
+    assert asset.status == AudioStatus.FAILED
+    assert asset.error_message.startswith("Unbrauchbare Aufnahme:"), asset.error_message
+    assert "nicht lesbar" in asset.error_message and "0:03" in asset.error_message
