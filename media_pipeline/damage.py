@@ -265,10 +265,15 @@ def _integer(text: str | None) -> int | None:
 
 def is_suspect(info: ProbeInfo, decoded: float, discontinuities: int) -> bool:
     """Whether the metering pass saw skipped audio: a jump in the timestamps, or a decode that
-    ends clearly before the stated length (not when that length is only a bitrate estimate)."""
+    ends clearly before the stated length. A length estimated from the bitrate (an MP3 without a
+    Xing header) only counts when the decode falls well short of it: an MP3 parser can skip
+    garbage without a trace in the timestamps, and a constant-bitrate estimate is close."""
     if discontinuities:
         return True
-    return not info.duration_is_estimate and info.duration - decoded > SHORTFALL_SUSPECT
+    shortfall = info.duration - decoded
+    if info.duration_is_estimate:
+        return shortfall > max(2.0, 0.05 * info.duration)
+    return shortfall > SHORTFALL_SUSPECT
 
 
 def scan_timeout(duration: float) -> float:

@@ -155,5 +155,6 @@ def _info(duration: float, estimate: bool) -> ProbeInfo:
 def test_suspicion() -> None:
     assert not is_suspect(_info(8.0, False), 7.9, 0)
     assert is_suspect(_info(8.0, False), 6.0, 0)  # ends early
-    assert not is_suspect(_info(8.0, True), 6.0, 0)  # a bitrate estimate proves nothing
+    assert not is_suspect(_info(8.0, True), 6.0, 0)  # a bitrate estimate is only roughly right
+    assert is_suspect(_info(100.0, True), 90.0, 0)  # but not that wrong
     assert is_suspect(_info(8.0, True), 8.0, 1)  # a jump does

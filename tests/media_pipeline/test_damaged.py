@@ -32,11 +32,11 @@ CODECS = {
 }
 
 
-def make_stepped(path: Path, seconds: float) -> Path:
+def make_stepped(path: Path, seconds: float, *extra: str) -> Path:
     codec, *options = CODECS[path.suffix.lstrip(".")]
     run_ffmpeg(
         "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
-        "-af", f"volume='0.1+0.2*gte(t,{STEP_AT})':eval=frame", "-ac", "2", "-c:a", codec, *options, str(path),
+        "-af", f"volume='0.1+0.2*gte(t,{STEP_AT})':eval=frame", "-ac", "2", "-c:a", codec, *options, *extra, str(path),
     )  # fmt: skip
     return path
 
@@ -81,8 +81,10 @@ def step_time(rms: np.ndarray, window: float = 0.05) -> float:
 
 
 CASES = {
-    # name: (format, seconds, damaged byte fractions)
+    # name: (format, seconds, damaged byte fractions[, encoder options])
     "mp3-middle": ("mp3", 12.0, (0.40, 0.47)),
+    # Without a Xing header the length is only estimated from the bitrate.
+    "mp3-without-xing-middle": ("mp3", 12.0, (0.40, 0.47), "-write_xing", "0"),
     "mp3-start": ("mp3", 12.0, (0.03, 0.10)),
     "flac-middle": ("flac", 12.0, (0.40, 0.47)),
     "opus-middle": ("opus", 16.0, (0.30, 0.36)),
@@ -93,8 +95,8 @@ CASES = {
 
 @pytest.mark.parametrize("case", CASES)
 def test_damaged_frames_are_bridged_and_reported(case: str, tmp_path: Path) -> None:
-    fmt, seconds, (first, last) = CASES[case]
-    source = make_stepped(tmp_path / f"clean.{fmt}", seconds)
+    fmt, seconds, (first, last), *extra = CASES[case]
+    source = make_stepped(tmp_path / f"clean.{fmt}", seconds, *extra)
     damaged = tmp_path / f"damaged.{fmt}"
     began, ended = damage(source, damaged, first, last)
 
