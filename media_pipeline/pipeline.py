@@ -225,8 +225,8 @@ def process(
     info = probe(source, max_duration=max_duration)
     chapter_list = validate_chapters(chapters, info.duration)
     stages.update("probe", 1.0)
-    source = _measure(info, stages, cleanup)
-    before, measured, chain = source.before, source.loudness, source.chain
+    decoded = _measure(info, stages, cleanup)
+    before, measured, chain = decoded.before, decoded.loudness, decoded.chain
     plan = _plan_framing(framing, measured) if framing is not None else None
 
     now = datetime.now(UTC)
@@ -269,7 +269,7 @@ def process(
             info, measured, renditions, rendered.peaks, generated_at=now, cleanup=cleanup, before=before
         )
         report["framing"] = _framing_report(plan)
-        report["damage"] = damage_report(source.damage)
+        report["damage"] = damage_report(decoded.damage)
         write_json(staging.path / REPORT_NAME, report)
         stages.update("report", 0.5)
         names = [item.path.name for item in files]
@@ -287,7 +287,7 @@ def process(
         report=report,
         cleanup=cleanup,
         source_before_cleanup=before,
-        damage=source.damage.stretches if source.damage is not None else (),
+        damage=decoded.damage.stretches if decoded.damage is not None else (),
     )
 
 
