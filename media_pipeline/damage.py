@@ -47,7 +47,11 @@ from .runner import ProcessSpec, Supervisor, run
 MAX_DAMAGED_FRACTION = 0.20
 MIN_STRETCH = 0.05  # seconds: shorter gaps are rounding, not damage
 MERGE_WITHIN = 0.5  # seconds: stretches closer than this are reported as one
-MAX_GAPS = 2000  # more separate gaps than this: the file is refused as mostly damaged
+MAX_GAPS = 2000  # gaps kept while scanning; more: the file is refused as mostly damaged
+# More separate stretches than this (after merging) are refused too: such a copy is broken
+# throughout, and the concealment's filter expressions must stay well inside an argument's size
+# limit (128 KiB on Linux).
+MAX_STRETCHES = 200
 MAX_LISTED = 5  # stretches named in a refusal message
 SHORTFALL_SUSPECT = 0.5  # seconds the decode may end before the stated length without a mapping
 # Demuxers whose timestamps are counted from the packets found, not read from the file.
@@ -228,12 +232,13 @@ class FrameScanner:
         timeline = max(stated, decoded_end)
         if stated and stated - decoded_end > SHORTFALL_SUSPECT:
             stretches.append(DamagedStretch(round(decoded_end, 3), round(stated, 3), Kind.MISSING_END))
+        merged = _merged(stretches)
         return DamageMap(
-            stretches=tuple(_merged(stretches)),
+            stretches=tuple(merged),
             timeline=timeline,
             shifts=tuple(shifts),
             decoded_frames=self.frames,
-            too_many=self.too_many,
+            too_many=self.too_many or len(merged) > MAX_STRETCHES,
         )
 
 

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import pytest
 
-from media_pipeline.damage import MAX_GAPS, DamagedStretch, DamageMap, FrameScanner, Kind, clock, is_suspect
+from media_pipeline.damage import (
+    MAX_GAPS,
+    MAX_STRETCHES,
+    DamagedStretch,
+    DamageMap,
+    FrameScanner,
+    Kind,
+    clock,
+    is_suspect,
+)
 from media_pipeline.errors import Reason
 from media_pipeline.loudness import Meter
 from media_pipeline.probe import AudioStreamInfo, ProbeInfo
@@ -111,6 +120,12 @@ def test_nothing_decodable_and_too_many_gaps_are_refused() -> None:
     damage = scan(lines, raw=False, stated=0.0)
     assert damage.too_many
     assert damage.refusal("x.opus") is not None
+    # Short stretches a second apart: little time in all, but too many places to bridge.
+    lines = [frame(i * 1.1, None, 0, samples=48000, rate=48000) for i in range(MAX_STRETCHES + 2)]
+    damage = scan(lines, raw=False, stated=0.0)
+    assert len(damage.stretches) == MAX_STRETCHES + 1 and damage.damaged_seconds < 0.1 * damage.timeline
+    refusal = damage.refusal("x.opus")
+    assert refusal is not None and "and many more" in refusal.message
 
 
 def test_memory_stays_bounded_on_long_intact_streams() -> None:
