@@ -6,7 +6,7 @@ import random
 import pytest
 from django.utils import translation
 
-from hub.audio.damage import status_warning
+from hub.audio.damage import describe, status_warning, stretches
 from hub.audio.models import AudioAsset, AudioStatus
 from tests.audio_fixtures import make_tone
 from tests.hub_audio.test_processing import own_temp_dir, upload  # noqa: F401 - the fixture is used by name
@@ -100,3 +100,32 @@ def test_refusal_is_written_in_the_uploaders_language(
     assert asset.status == AudioStatus.FAILED
     assert asset.error_message.startswith("Unbrauchbare Aufnahme:"), asset.error_message
     assert "nicht lesbar" in asset.error_message and "0:03" in asset.error_message
+
+
+@pytest.mark.parametrize("code", ["en", "de", "el", "it", "ar"])
+def test_damage_lines_in_every_admin_language(code):
+    report = {
+        "damage": {
+            "stretches": [
+                {"start": 65.44, "end": 67.0, "kind": "undecodable"},
+                {"start": 3590.0, "end": 3600.0, "kind": "missing_end"},
+            ]
+        }
+    }
+    with translation.override(code):
+        lines = [describe(stretch) for stretch in stretches(report)]
+        warning = status_warning(report)
+    assert "1:05.4" in lines[0] and "1:07.0" in lines[0]
+    assert "59:50.0" in lines[1] and "1:00:00.0" in lines[1]
+    assert "1:05.4" in warning and "59:50.0" in warning
+    if code == "en":
+        assert lines[0].endswith("could not be decoded, silent in the published files")
+        assert lines[1].endswith("the end of the recording is missing or unreadable")
+    else:  # translated, not the English text
+        assert "could not be decoded" not in lines[0] and "missing or unreadable" not in lines[1]
+        assert not warning.startswith("Damaged recording")
+
+
+def test_old_reports_without_damage_show_nothing():
+    assert stretches(None) == [] and stretches({"short_term": {}}) == []
+    assert status_warning({"damage": None}) == ""
