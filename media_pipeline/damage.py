@@ -270,13 +270,17 @@ def _integer(text: str | None) -> int | None:
 
 def is_suspect(info: ProbeInfo, decoded: float, discontinuities: int) -> bool:
     """Whether the metering pass saw skipped audio: a jump in the timestamps, or a decode that
-    ends clearly before the stated length. A length estimated from the bitrate (an MP3 without a
-    Xing header) only counts when the decode falls well short of it: an MP3 parser can skip
-    garbage without a trace in the timestamps, and a constant-bitrate estimate is close."""
+    ends clearly before the stated length.
+
+    A raw stream's parser skips bytes it cannot sync on (a zeroed block of a memory card) without
+    a trace in the timestamps, so there the early end is the only sign, even against a length
+    estimated from the bitrate (an MP3 without a Xing header): the mapping reads the bytes and
+    finds nothing on a variable-bitrate file whose estimate was merely wrong. Other estimates
+    count only when the decode falls well short of them."""
     if discontinuities:
         return True
     shortfall = info.duration - decoded
-    if info.duration_is_estimate:
+    if info.duration_is_estimate and info.demuxer not in RAW_STREAM_DEMUXERS:
         return shortfall > max(2.0, 0.05 * info.duration)
     return shortfall > SHORTFALL_SUSPECT
 

@@ -60,6 +60,16 @@ def damage(source: Path, target: Path, start: float, end: float) -> tuple[float,
     return began, ended
 
 
+def zero(source: Path, target: Path, start: float, end: float) -> tuple[float, float]:
+    """As ``damage``, with zeros: what a failing memory card often returns for a lost block."""
+    began, ended = damage(source, target, start, end)
+    data = bytearray(source.read_bytes())
+    first, last = int(len(data) * start), int(len(data) * end)
+    data[first:last] = bytes(last - first)
+    target.write_bytes(bytes(data))
+    return began, ended
+
+
 def window_rms(path: Path, window: float = 0.05) -> np.ndarray:
     """RMS of the decoded file (mono, 8 kHz) in consecutive windows."""
     done = subprocess.run(
@@ -206,3 +216,21 @@ def test_a_rendition_of_the_wrong_length_is_explained_with_what_to_do() -> None:
     assert "6.03 s" in message and "8.00 s" in message
     assert "Copy it again" in message and "upload" in message
     assert "decodes to" not in message
+
+
+@pytest.mark.parametrize("xing", [True, False], ids=["with-xing", "without-xing"])
+def test_zeroed_block_in_an_mp3_is_found_by_its_bytes(xing: bool, tmp_path: Path) -> None:
+    """The MP3 parser skips zeros without a frame or a timestamp to show for it; only the early
+    end of the decode (against the Xing header or the bitrate estimate) and the bytes tell."""
+    source = make_stepped(tmp_path / "clean.mp3", 12.0, *([] if xing else ["-write_xing", "0"]))
+    zeroed = tmp_path / "zeroed.mp3"
+    began, ended = zero(source, zeroed, 0.40, 0.47)
+
+    result = process(zeroed, tmp_path / "out", samples_per_pixel=None, presets=["broadcast-wav"])
+
+    (stretch,) = result.damage
+    assert stretch.kind == "undecodable"
+    assert stretch.start == pytest.approx(began, abs=1.0) and stretch.end == pytest.approx(ended, abs=1.0)
+    wav = Path(result.rendition("broadcast-wav").path)
+    assert float(ffprobe(wav)["format"]["duration"]) == pytest.approx(12.0, abs=0.1)
+    assert step_time(window_rms(wav)) == pytest.approx(STEP_AT, abs=0.15)
