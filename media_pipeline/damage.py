@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import tools
 from .errors import ProbeError, Reason, UnsupportedMedia
@@ -56,6 +56,10 @@ MAX_LISTED = 5  # stretches named in a refusal message
 SHORTFALL_SUSPECT = 0.5  # seconds the decode may end before the stated length without a mapping
 # Demuxers whose timestamps are counted from the packets found, not read from the file.
 RAW_STREAM_DEMUXERS = frozenset({"mp3", "aac", "ac3", "eac3", "mp2", "mpegaudio", "dts", "truehd", "mlp"})
+# Demuxers whose streams begin at timestamp 0 but that state as the file's start the first
+# timestamp they can read (FLAC frame numbers, Ogg granule positions): after damage at the start,
+# ffmpeg would move the whole recording up by that much.
+STARTS_AT_ZERO_DEMUXERS = frozenset({"flac", "ogg"})
 
 
 class Kind:
@@ -103,6 +107,7 @@ class DamageMap:
     shifts: tuple[tuple[float, float], ...] = ()  # (decoded timestamp, seconds to add from there on)
     decoded_frames: int = 1
     too_many: bool = False
+    offset: float = 0.0  # seconds ffmpeg's decode starts too early (the start is damaged)
 
     @property
     def damaged_seconds(self) -> float:
@@ -119,9 +124,10 @@ class DamageMap:
         if not concealed:
             return None
         parts = []
-        if self.shifts:
-            terms = "+".join(f"gte(T,{at - 0.0005:.4f})*{shift:.6f}" for at, shift in self.shifts)
-            parts.append(f"asetpts='PTS+({terms})/TB'")
+        terms = [f"{self.offset:.6f}"] if self.offset else []
+        terms += [f"gte(T,{at - 0.0005:.4f})*{shift:.6f}" for at, shift in self.shifts]
+        if terms:
+            parts.append(f"asetpts='PTS+({'+'.join(terms)})/TB'")
         parts.append("aresample=async=1:min_hard_comp=0.01:first_pts=0")
         ranges = "+".join(f"between(t,{s.start:.3f},{s.end:.3f})" for s in concealed)
         parts.append(f"volume=0:enable='{ranges}'")
@@ -322,7 +328,12 @@ def _first_packet_pos(info: ProbeInfo) -> int | None:
 def map_damage(info: ProbeInfo, *, on_progress: Callable[[float], None] | None = None) -> DamageMap:
     """Decode the audio stream once with ffprobe and map every stretch that did not decode."""
     raw = info.demuxer in RAW_STREAM_DEMUXERS
-    scanner = FrameScanner(raw_stream=raw, sample_rate=info.audio.sample_rate, start_time=info.start_time)
+    # ffmpeg's decode starts at the stated start; where the stream really starts at 0, the frames'
+    # own timestamps are the timeline and the decode is moved back by the stated start.
+    from_zero = info.demuxer in STARTS_AT_ZERO_DEMUXERS and info.start_time > 0.0005
+    scanner = FrameScanner(
+        raw_stream=raw, sample_rate=info.audio.sample_rate, start_time=0.0 if from_zero else info.start_time
+    )
     if raw:
         scanner.first_packet_pos = _first_packet_pos(info)
     argv = [
@@ -354,7 +365,8 @@ def map_damage(info: ProbeInfo, *, on_progress: Callable[[float], None] | None =
         except ProbeError as exc:
             if "timed out" in exc.message:
                 raise
-    return scanner.result(0.0 if info.duration_is_estimate else info.duration)
+    damage = scanner.result(0.0 if info.duration_is_estimate else info.duration)
+    return replace(damage, offset=info.start_time) if from_zero else damage
 
 
 def damage_report(damage: DamageMap | None) -> dict[str, object]:

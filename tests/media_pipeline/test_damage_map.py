@@ -175,3 +175,13 @@ def test_suspicion() -> None:
     assert not is_suspect(_info(8.0, True, "ogg"), 6.5, 0)  # other estimates are only roughly right
     assert is_suspect(_info(100.0, True, "ogg"), 90.0, 0)  # but not that wrong
     assert is_suspect(_info(8.0, True), 8.0, 1)  # a jump does
+
+
+def test_damaged_start_of_a_stream_that_begins_at_zero_is_put_back() -> None:
+    """FLAC and Ogg state their first readable timestamp as the file's start; ffmpeg would move the
+    whole recording up by it. The concealment moves it back and fills the start with silence."""
+    damage = DamageMap((DamagedStretch(0.0, 0.94, Kind.UNDECODABLE),), timeline=12.0, offset=0.940408)
+    chain = damage.conceal_filter()
+    assert chain is not None
+    assert chain.startswith("asetpts='PTS+(0.940408)/TB',aresample=async=1")
+    assert "between(t,0.000,0.940)" in chain

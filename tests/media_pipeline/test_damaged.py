@@ -84,8 +84,10 @@ def window_rms(path: Path, window: float = 0.05) -> np.ndarray:
 
 
 def step_time(rms: np.ndarray, window: float = 0.05) -> float:
-    """When the tone steps up: the first window after the damage above 2x the level before the step."""
-    before = np.median(rms[int(1.0 / window) : int(2.0 / window)])
+    """When the tone steps up: the first window from 6.5 s on above 2x the level before the step
+    (the windows before it that are not silent: the damage is silent)."""
+    early = rms[: int((STEP_AT - 0.5) / window)]
+    before = np.median(early[early > 1e-3])
     louder = np.nonzero(rms[int(6.5 / window) :] > 2 * before)[0]
     return (louder[0] + int(6.5 / window)) * window
 
@@ -96,7 +98,9 @@ CASES = {
     # Without a Xing header the length is only estimated from the bitrate.
     "mp3-without-xing-middle": ("mp3", 12.0, (0.40, 0.47), "-write_xing", "0"),
     "mp3-start": ("mp3", 12.0, (0.03, 0.10)),
+    "flac-start": ("flac", 12.0, (0.03, 0.10)),
     "flac-middle": ("flac", 12.0, (0.40, 0.47)),
+    "opus-start": ("opus", 16.0, (0.03, 0.09)),
     "opus-middle": ("opus", 16.0, (0.30, 0.36)),
     "mp3-end": ("mp3", 12.0, (0.90, 0.97)),
     "flac-end": ("flac", 12.0, (0.90, 0.97)),
