@@ -8,6 +8,7 @@ from __future__ import annotations
 __version__ = "1.0.0"
 
 from .cleanup import CLEANUP_CHOICES, DEFAULT_CLEANUP
+from .damage import MAX_DAMAGED_FRACTION, DamagedStretch
 from .errors import (
     InvalidRequest,
     LoudnessOutOfSpec,
@@ -45,9 +46,11 @@ __all__ = [
     "DEFAULT_MAX_DURATION",
     "DEFAULT_PRESETS",
     "DEFAULT_SAMPLES_PER_PIXEL",
+    "MAX_DAMAGED_FRACTION",
     "MAX_SOUNDBITE_SECONDS",
     "AudioStreamInfo",
     "Chapter",
+    "DamagedStretch",
     "Framing",
     "InvalidRequest",
     "LimiterSettings",

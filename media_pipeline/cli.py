@@ -69,6 +69,7 @@ def _summary(result: PipelineResult) -> dict[str, Any]:
         "peaks_path": result.peaks_path,
         "report_path": result.report_path,
         "cleanup": result.report["cleanup"],
+        "damage": result.report["damage"],
     }
 
 
@@ -186,6 +187,10 @@ def _run(args: argparse.Namespace) -> int:
             else None
         ),
     )
+    for stretch in result.damage:
+        print(f"warning: damaged recording: {stretch.describe()}", file=sys.stderr)
+    if any(s.kind == "undecodable" for s in result.damage):
+        print("warning: the damaged stretches are silent in the renditions; the rest keeps its timing", file=sys.stderr)
     _print_json(_summary(result))
     return 0
 
@@ -197,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     except UnsupportedMedia as exc:
         code, error = EXIT_BAD_INPUT, {"type": "UnsupportedMedia", "reason": str(exc.reason), "message": exc.message}
+        if exc.damage:
+            error["damage"] = [{"start": s.start, "end": s.end, "kind": s.kind} for s in exc.damage]
     except (InvalidRequest, PresetError) as exc:
         code, error = EXIT_BAD_INPUT, {"type": type(exc).__name__, "message": exc.message}
     except LoudnessOutOfSpec as exc:

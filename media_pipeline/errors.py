@@ -78,14 +78,20 @@ class Reason(StrEnum):
     UNSUPPORTED_CODEC = "unsupported_codec"
     SILENT = "silent"
     UNSUPPORTED_FORMAT = "unsupported_format"
+    DAMAGED = "damaged"
 
 
 class UnsupportedMedia(PipelineError):
     """The input file is not something the pipeline can or should process.
 
     This is the editor's problem, not a bug: ``reason`` is a stable code (see ``Reason``) for
-    the caller to branch on or translate, ``message`` a readable English explanation.
+    the caller to branch on or translate, ``message`` a readable English explanation. For
+    ``damaged`` and ``truncated`` recordings ``damage`` lists the stretches concerned
+    (``damage.DamagedStretch``: start and end in seconds, kind), so a caller can name them in the
+    editor's language.
     """
+
+    damage: tuple = ()
 
     def __init__(
         self,

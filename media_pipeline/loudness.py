@@ -39,6 +39,7 @@ SERIES_MAX_POINTS = 1800
 SILENCE_LUFS = -70.0
 NO_READING_LUFS = -120.0  # below the absolute gate: ebur128 reports about -120.7 when nothing passed
 BLOCK = 0.1  # ebur128 reports every 100 ms
+GAP_TOLERANCE = 0.05  # seconds a reading's timestamp may stray from 100 ms after the one before
 METER_PAD = 0.1  # seconds of silence after the stream, so that its last block is reported
 HISTOGRAM_BINS = 800  # momentary loudness from -70 to +10 LUFS in 0.1 dB steps
 _PREFIX = "lavfi.r128."
@@ -105,6 +106,7 @@ class LoudnessMeasurement:
     sample_peak_dbfs: float | None = None
     noise_floor_lufs: float | None = None
     speech_spread_lu: float | None = None
+    discontinuities: int = 0  # jumps in the decoded timestamps: audio the decoder skipped (see damage.py)
 
     @property
     def is_silent(self) -> bool:
@@ -137,6 +139,8 @@ class Meter:
         self._sample_peak: float | None = None
         self.last_t = 0.0
         self.frames = 0
+        self.discontinuities = 0  # readings whose timestamp is not 100 ms after the one before
+        self._prev_t: float | None = None
         self._momentary = [0] * HISTOGRAM_BINS  # 0.1 dB bins from SILENCE_LUFS up: bounded memory
         self._short_term = [0] * HISTOGRAM_BINS
 
@@ -161,6 +165,12 @@ class Meter:
         if frame is None:
             return
         self.frames += 1
+        expected = 0.0 if self._prev_t is None else self._prev_t + BLOCK
+        if self._frame_t - expected > GAP_TOLERANCE or (
+            self._prev_t is not None and expected - self._frame_t > GAP_TOLERANCE
+        ):
+            self.discontinuities += 1
+        self._prev_t = self._frame_t
         self.last_t = self._frame_t + BLOCK
         self._before_last = dict(self._last)
         self._last.update(frame)
@@ -286,6 +296,7 @@ def to_measurement(
         duration=duration,
         short_term=series,
         sample_peak_dbfs=summary.sample_peak,
+        discontinuities=meter.discontinuities if meter is not None else 0,
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .cleanup import DEFAULT_CLEANUP, cleanup_filter
+from .damage import DamagedStretch, DamageMap, damage_report, is_suspect, map_damage
 from .errors import LoudnessOutOfSpec, Reason, TranscodeError, UnsupportedMedia
 from .framing import Framing, FramingPlan, Part
 from .loudness import LoudnessMeasurement, measure_chains
@@ -72,6 +73,9 @@ class PipelineResult:
     report: dict[str, Any]
     cleanup: str = DEFAULT_CLEANUP
     source_before_cleanup: LoudnessMeasurement | None = None
+    # Stretches of the recording that could not be decoded (silence in the renditions, timeline
+    # kept) or that the file lacks at its end; empty for an intact recording. See damage.py.
+    damage: tuple[DamagedStretch, ...] = ()
 
     def rendition(self, preset: str) -> Rendition:
         for rendition in self.renditions:
@@ -80,12 +84,16 @@ class PipelineResult:
         raise KeyError(preset)
 
 
-def _check_decoded(info: ProbeInfo, measured: LoudnessMeasurement) -> None:
-    """Content checks that only a full decode can make: truncation and silence."""
+def _check_decoded(info: ProbeInfo, measured: LoudnessMeasurement, damage: DamageMap | None = None) -> None:
+    """Content checks that only a full decode can make: truncation and silence.
+
+    With a damage map, a short decode has been judged already (``DamageMap.refusal``): a small
+    missing end is reported as damage, not refused here.
+    """
     if measured.duration <= 0.05:
         raise UnsupportedMedia(Reason.CORRUPT, "No audio could be decoded from the file.", path=info.path)
     shortfall = info.duration - measured.duration
-    if not info.duration_is_estimate and shortfall > max(1.0, 0.02 * info.duration):
+    if damage is None and not info.duration_is_estimate and shortfall > max(1.0, 0.02 * info.duration):
         raise UnsupportedMedia(
             Reason.TRUNCATED,
             f"The file ends after {measured.duration:.1f} s although it claims {info.duration:.1f} s: "
@@ -96,15 +104,28 @@ def _check_decoded(info: ProbeInfo, measured: LoudnessMeasurement) -> None:
         raise UnsupportedMedia(Reason.SILENT, "The audio is silent (no signal above -70 LUFS).", path=info.path)
 
 
-def _measure(
-    info: ProbeInfo, stages: StagedProgress, cleanup: str
+def _join(*chains: str | None) -> str | None:
+    joined = ",".join(chain for chain in chains if chain)
+    return joined or None
+
+
+@dataclass(frozen=True)
+class Measured:
+    """The source as the renditions will be made from it."""
+
+    loudness: LoudnessMeasurement
+    before: LoudnessMeasurement | None  # as uploaded, when the clean-up does more than the high-pass
+    damage: DamageMap | None  # None when the decode showed no sign of damage
+    chain: str | None  # concealment (if any) and clean-up: what runs on the decoded source
+
+
+def _measure_once(
+    info: ProbeInfo, cleanup: str, conceal: str | None, on_progress
 ) -> tuple[LoudnessMeasurement | None, LoudnessMeasurement]:
-    """Meter the source after its clean-up and, when the choice does more than the always-on
-    high-pass, also as it is (same decode), for the before/after figures."""
-    chain = cleanup_filter(cleanup)
-    chains = [chain] if cleanup == "none" else [None, chain]
+    chain = _join(conceal, cleanup_filter(cleanup))
+    chains = [chain] if cleanup == "none" else [conceal, chain]
     try:
-        *before, measured = measure_chains(info, chains, on_progress=stages.stage("measure"), true_peak=False)
+        *before, measured = measure_chains(info, chains, on_progress=on_progress, true_peak=False)
     except TranscodeError as exc:
         if "timed out" not in exc.message and _DECODE_TROUBLE.search(exc.stderr_tail):
             raise UnsupportedMedia(
@@ -114,8 +135,30 @@ def _measure(
                 stderr_tail=exc.stderr_tail,
             ) from exc
         raise
-    _check_decoded(info, measured)
     return (before[0] if before else None), measured
+
+
+def _measure(info: ProbeInfo, stages: StagedProgress, cleanup: str) -> Measured:
+    """Meter the source after its clean-up and, when the choice does more than the always-on
+    high-pass, also as it is (same decode), for the before/after figures.
+
+    When the decode skipped audio (a jump in its timestamps, or an early end), the damage is
+    mapped, judged (a mostly damaged file is refused), and the source is metered again on its own
+    timeline with silence in the damaged stretches: the chain the render uses too.
+    """
+    before, measured = _measure_once(info, cleanup, None, stages.stage("measure"))
+    damage = None
+    conceal = None
+    if is_suspect(info, measured.duration, measured.discontinuities):
+        damage = map_damage(info)
+        refusal = damage.refusal(info.path)
+        if refusal is not None:
+            raise refusal
+        conceal = damage.conceal_filter()
+        if conceal is not None:
+            before, measured = _measure_once(info, cleanup, conceal, None)
+    _check_decoded(info, measured, damage)
+    return Measured(measured, before, damage, _join(conceal, cleanup_filter(cleanup)))
 
 
 def _describe(item: RenderedFile, untagged_size: int) -> Rendition:
@@ -175,14 +218,15 @@ def process(
     meta = metadata or TagMetadata()
     validate_date(meta.date)
     cover_art: CoverArt | None = prepare_cover(cover) if cover is not None else None
-    chain = cleanup_filter(cleanup)  # refuses an unknown choice before any work
+    cleanup_filter(cleanup)  # refuses an unknown choice before any work
     if framing is not None:
         framing.validate()
 
     info = probe(source, max_duration=max_duration)
     chapter_list = validate_chapters(chapters, info.duration)
     stages.update("probe", 1.0)
-    before, measured = _measure(info, stages, cleanup)
+    decoded = _measure(info, stages, cleanup)
+    before, measured, chain = decoded.before, decoded.loudness, decoded.chain
     plan = _plan_framing(framing, measured) if framing is not None else None
 
     now = datetime.now(UTC)
@@ -225,6 +269,7 @@ def process(
             info, measured, renditions, rendered.peaks, generated_at=now, cleanup=cleanup, before=before
         )
         report["framing"] = _framing_report(plan)
+        report["damage"] = damage_report(decoded.damage)
         write_json(staging.path / REPORT_NAME, report)
         stages.update("report", 0.5)
         names = [item.path.name for item in files]
@@ -242,6 +287,7 @@ def process(
         report=report,
         cleanup=cleanup,
         source_before_cleanup=before,
+        damage=decoded.damage.stretches if decoded.damage is not None else (),
     )
 
 
@@ -251,7 +297,7 @@ def _retry_misses(
     staging: Path,
     duration: float,
     riff: dict[int, dict[str, str]],
-    cleanup: str,
+    cleanup: str | None,
     framing: FramingPlan | None = None,
 ) -> list[RenderedFile]:
     """Render the renditions that missed their target again, with corrected settings, until they pass.

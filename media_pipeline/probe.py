@@ -70,6 +70,7 @@ class ProbeInfo:
     stream_count: int
     video_stream_count: int
     tags: dict[str, str] = field(default_factory=dict)
+    start_time: float = 0.0  # the container's first timestamp; ffmpeg's decoded timeline starts there at 0
 
     @property
     def demuxer(self) -> str:
@@ -231,6 +232,7 @@ def parse_ffprobe(
         stream_count=len(streams),
         video_stream_count=len(video_streams),
         tags=tags,
+        start_time=_float(fmt.get("start_time")) or 0.0,
     )
 
 

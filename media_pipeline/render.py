@@ -283,9 +283,11 @@ def check_duration(branch: Branch, measured: LoudnessMeasurement, source_duratio
     """A rendition that decodes to the wrong length is broken, whatever its loudness."""
     if abs(measured.duration - source_duration) > DURATION_TOLERANCE:
         raise TranscodeError(
-            f"The {branch.preset.name} file came out {measured.duration:.2f} s long instead of "
-            f"{source_duration:.2f} s, so it was not kept. If the recording has damaged passages, "
-            "upload a fresh copy of the original file.",
+            f"One of the published versions ({branch.preset.name}) came out {measured.duration:.2f} s long "
+            f"instead of {source_duration:.2f} s, so nothing was kept. Damaged stretches are normally bridged "
+            "with silence; this recording is damaged in a way that could not be located. Copy it again "
+            "from the recorder or phone (or export it again as WAV or FLAC) and upload that file; if the "
+            "same happens with a fresh copy, tell the administrators.",
             path=path,
         )
 

@@ -72,16 +72,20 @@ def loudness_svg(
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
 
 
-def progress_bar(status: str, progress: int, asset_id: int):
+def progress_bar(status: str, progress: int, asset_id: int, warning: str = ""):
+    """The status cell; ``warning`` names the damaged places of a processed recording (the live
+    status fills it in when a run finishes)."""
     return format_html(
         '<span class="hub-audio-status" data-audio-id="{}" data-status="{}">'
-        '<progress max="100" value="{}" aria-label="{}">{}%</progress> <span class="hub-audio-label">{}</span></span>',
+        '<progress max="100" value="{}" aria-label="{}">{}%</progress> <span class="hub-audio-label">{}</span>'
+        ' <span class="hub-audio-warning">{}</span></span>',
         asset_id,
         status,
         progress,
         _("Processing progress"),
         progress,
         _status_label(status),
+        warning,
     )
 
 

@@ -28,13 +28,14 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 import media_pipeline
 from hub.ops.storage import private_storage
 from media_pipeline import PipelineError, TagMetadata, UnsupportedMedia
 
+from .damage import refusal_message
 from .models import AudioAsset, AudioStatus, Rendition
 
 logger = logging.getLogger(__name__)
@@ -286,7 +287,12 @@ def _run_claimed(asset_id: int, token: str, on_progress) -> str:
     except PipelineError as exc:
         _delete_files(stored)
         kind = "Unusable recording" if isinstance(exc, UnsupportedMedia) else "Processing failed"
-        _fail(asset_id, f"{kind}: {exc}")
+        damaged = None
+        if isinstance(exc, UnsupportedMedia):
+            with translation.override(_uploader_language(asset)):
+                damaged = refusal_message(exc)
+        # The editor gets the explanation; the file's temporary path and the tool's output go to the log.
+        _fail(asset_id, damaged or f"{kind}: {exc.message}")
         logger.info("Audio asset %s failed: %s", asset_id, exc)
         return "failed"
     except BaseException:
@@ -296,6 +302,15 @@ def _run_claimed(asset_id: int, token: str, on_progress) -> str:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return "ready"
+
+
+def _uploader_language(asset: AudioAsset) -> str:
+    """The admin language of whoever uploaded the recording: the editor who will read the message."""
+    if asset.uploaded_by_id is None:
+        return settings.LANGUAGE_CODE
+    from wagtail.users.models import UserProfile
+
+    return UserProfile.get_for_user(asset.uploaded_by).get_preferred_language()
 
 
 def _publish(asset_id: int, token: str, rows: list[Rendition], peaks_name: str, result) -> None:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hub.consent.roles import assets_in_scope, may_handle_asset
 from hub.ops.storage import is_object_storage, presigned_url
 
+from .damage import status_warning
 from .models import AudioAsset, AudioStatus, Rendition
 from .templatetags.hub_audio_tags import hms
 
@@ -66,7 +67,7 @@ def status(request):
         raise PermissionDenied
     ids = [int(value) for value in request.GET.getlist("id") if value.isdigit()][:200]
     rows = assets_in_scope(request.user, AudioAsset.objects.filter(pk__in=ids)).values(
-        "pk", "status", "progress", "stage", "error_message", "duration_seconds"
+        "pk", "status", "progress", "stage", "error_message", "duration_seconds", "report__damage"
     )
     return JsonResponse(
         {
@@ -77,6 +78,8 @@ def status(request):
                 "stage": row["stage"],
                 "error": row["error_message"],
                 "duration": hms(row["duration_seconds"]),
+                # Damaged stretches of a processed recording (silent in its files), in plain words.
+                "warning": status_warning({"damage": row["report__damage"]}),
             }
             for row in rows
         }

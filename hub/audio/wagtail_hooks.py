@@ -13,6 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from hub.consent.roles import AudioAssetPermissionPolicy, assets_in_scope
 
 from . import views
+from .damage import status_warning
 from .models import AudioAsset
 from .plots import progress_bar
 from .templatetags.hub_audio_tags import hms
@@ -20,7 +21,7 @@ from .templatetags.hub_audio_tags import hms
 
 class StatusColumn(Column):
     def get_value(self, instance):
-        return progress_bar(instance.status, instance.progress, instance.pk)
+        return progress_bar(instance.status, instance.progress, instance.pk, status_warning(instance.report))
 
 
 # Edit, inspect, delete and the listing reach only the assets of the user's organisation.

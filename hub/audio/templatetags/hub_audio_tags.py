@@ -1,5 +1,6 @@
 from django import template
 
+from hub.audio.damage import describe, stretches
 from hub.audio.plots import loudness_svg, progress_bar
 
 register = template.Library()
@@ -34,3 +35,9 @@ def loudness_plot(asset):
         {(rendition.target_lufs, f"{rendition.target_lufs:g} LUFS") for rendition in asset.renditions.all()}
     )
     return loudness_svg(asset.report, targets)
+
+
+@register.simple_tag
+def damage_lines(report) -> list[str]:
+    """The damaged stretches of a processed recording, one readable line each (see hub.audio.damage)."""
+    return [describe(stretch) for stretch in stretches(report)]

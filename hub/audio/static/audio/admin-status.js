@@ -27,7 +27,9 @@
           bar.value = row.progress;
           bar.textContent = row.progress + "%";
           el.querySelector(".hub-audio-label").textContent = row.label + (row.stage && active.has(row.status) ? " · " + row.stage : "");
-          if (row.error) el.title = row.error;
+          if (row.error || row.warning) el.title = row.error || row.warning;
+          const warning = el.querySelector(".hub-audio-warning");
+          if (warning) warning.textContent = row.warning || "";
           if (!active.has(row.status)) {
             finished = true;
             // The rest of the row (the duration) is known once processing has finished.
