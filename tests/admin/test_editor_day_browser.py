@@ -96,6 +96,18 @@ def log_in(page, server, username):  # noqa: F811
     page.wait_for_url(server.url + "/admin/")
 
 
+def approve_as_moderator(page, server, submitted):  # noqa: F811
+    """The organisation's moderator approves the submitted page, which is then live and public."""
+    log_in(page, server, "moderatorin")
+    page.goto(f"{server.url}/admin/pages/{submitted.pk}/edit/")
+    page.locator("footer [data-w-dropdown-target='toggle']").first.click()
+    page.locator("button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])").first.click()
+    page.wait_for_selector(".messages")
+    submitted.refresh_from_db()
+    assert submitted.live
+    assert page.request.get(server.url + submitted.get_url()).status == 200
+
+
 def test_a_story_from_writing_to_withdrawal(day, site_server, page, tmp_path):  # noqa: F811
     hero = tmp_path / "kueche.png"
     Image.new("RGB", (1200, 800), (200, 120, 40)).save(hero)
@@ -154,14 +166,7 @@ def test_a_story_from_writing_to_withdrawal(day, site_server, page, tmp_path):  
     assert not story.live
 
     # The moderator of the same organisation approves and publishes it.
-    log_in(page, site_server, "moderatorin")
-    page.goto(f"{site_server.url}/admin/pages/{story.pk}/edit/")
-    page.locator("footer [data-w-dropdown-target='toggle']").first.click()
-    page.locator("button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])").first.click()
-    page.wait_for_selector(".messages")
-    story.refresh_from_db()
-    assert story.live
-    assert page.request.get(site_server.url + story.get_url()).status == 200
+    approve_as_moderator(page, site_server, story)
 
     # The consent officer withdraws the consent and sees what goes offline.
     log_in(page, site_server, "einwilligung")
@@ -223,11 +228,4 @@ def test_an_episode_from_upload_to_review(day, site_server, page, tmp_path):  # 
     assert episode.workflow_in_progress and not episode.live, errors
     assert episode.audio.title == "Interview Küche"
 
-    log_in(page, site_server, "moderatorin")
-    page.goto(f"{site_server.url}/admin/pages/{episode.pk}/edit/")
-    page.locator("footer [data-w-dropdown-target='toggle']").first.click()
-    page.locator("button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])").first.click()
-    page.wait_for_selector(".messages")
-    episode.refresh_from_db()
-    assert episode.live
-    assert page.request.get(site_server.url + episode.get_url()).status == 200
+    approve_as_moderator(page, site_server, episode)
