@@ -65,3 +65,5 @@ if _test_database_url := os.environ.get("HUB_TEST_DATABASE_URL"):
 if os.environ.get("HUB_TEST_WORKER"):
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "audio"]}}
     DATABASES["default"]["NAME"] = DATABASES["default"]["TEST"]["NAME"]
+    if _xdist_worker:  # pytest-django gives each pytest-xdist process its own test database
+        DATABASES["default"]["NAME"] = f"{DATABASES['default']['NAME']}_{_xdist_worker}"

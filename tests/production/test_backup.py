@@ -61,6 +61,10 @@ def fresh_database(services):
 def test_backup_of_database_and_buckets_restores_into_new_ones(
     transactional_db, hub_settings, moto, s3, fresh_database, tmp_path
 ):
+    # The buckets are the session's: start from empty ones, as a new hub does.
+    for bucket in (PUBLIC_BUCKET, PRIVATE_BUCKET):
+        for key in _objects(s3, bucket):
+            s3.delete_object(Bucket=bucket, Key=key)
     # A hub with a page tree, an episode with renditions in the private bucket, and consent evidence.
     show = make_show()
     asset = AudioAssetFactory(title="Archive talk")
