@@ -235,3 +235,24 @@ def test_state_changing_requests_are_refused_to_the_roles_without_the_right(worl
     assert not wrong, "state-changing requests answered otherwise than refused:\n" + "\n".join(wrong)
     assert {page.pk: (page.path, page.live, page.locked) for page in Page.objects.all()} == before, "no page changed"
     assert set(AudioAsset.objects.values_list("pk", "status")) == assets, "no audio changed"
+
+
+def test_another_organisations_draft_is_in_no_explorer_chooser_or_admin_api_answer(world, as_role):
+    """Only live pages and the user's own drafts, wherever the admin lists or describes pages."""
+    draft = world.pages["their_draft"]
+    index = world.pages["story_index"]
+    client = as_role("editor")
+    assert client.get(f"/admin/api/main/pages/{draft.pk}/").status_code == 404
+    for url in (
+        f"/admin/api/main/pages/?child_of={index.pk}",
+        f"/admin/api/main/pages/?child_of={index.pk}&for_explorer=1",
+        f"/admin/api/main/pages/?search={draft.title}",
+        f"/admin/pages/{index.pk}/",
+        f"/admin/choose-page/{index.pk}/",
+        f"/admin/choose-page/search/?q={draft.title}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert draft.title not in response.content.decode(), url
+    owner = as_role("other_editor")
+    assert owner.get(f"/admin/api/main/pages/{draft.pk}/").status_code == 200, "its own organisation sees it"
