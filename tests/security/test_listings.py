@@ -251,3 +251,22 @@ def test_a_list_of_anything_but_pages_or_for_nobody_is_empty(world):
     assert not visible(None, EpisodePage.objects.all()).exists()
     assert not visible(Viewer(), EpisodePage.objects.all(), "carrier-pigeon").exists()
     assert list(visible(Viewer(), [world.episodes["released"]])) == []
+
+
+def test_the_language_switcher_links_no_translation_the_visitor_may_not_see(world, listed_world, client):
+    from wagtail.models import Locale
+
+    from hub.radio.models import EpisodePage
+
+    released = world.episodes["released"]
+    german = released.copy_for_translation(Locale.objects.get(language_code="de"), copy_parents=True)
+    german.save_revision().publish()
+    german = EpisodePage.objects.get(pk=german.pk)
+    german_url = german.get_url()
+    assert german_url and "/de/" in german_url
+    EpisodePage.objects.filter(pk=german.pk).update(public_release_at=timezone.now() + timedelta(days=1))
+    cache.clear()
+    assert german_url not in _get(client, "/en/radio/voices/released/"), "an embargoed translation is not linked"
+    EpisodePage.objects.filter(pk=german.pk).update(public_release_at=timezone.now() - timedelta(minutes=1))
+    cache.clear()
+    assert german_url in _get(client, "/en/radio/voices/released/"), "once released, it is"

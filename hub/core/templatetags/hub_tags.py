@@ -51,7 +51,9 @@ def main_navigation(context):
     root = site_root(context)
     if root is None:
         return []
-    return root.get_children().live().in_menu().specific(defer=True)
+    from hub.access.policy import listed
+
+    return listed(root.get_children().in_menu(), _viewer(context)).specific(defer=True)
 
 
 @register.simple_tag
@@ -75,7 +77,10 @@ def language_links(context):
     current = _active_locale().language_code
     translations = {}
     if isinstance(page, Page):
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+        from hub.access.policy import listed
+
+        # Only the translations the viewer may see: an unreleased or withdrawn one is not linked.
+        for translation in listed(page.get_translations(inclusive=True), _viewer(context)).select_related("locale"):
             translations[translation.locale.language_code] = translation.get_url(request)
     story_filter = context.get("story_filter")
     query = story_filter.querystring() if story_filter is not None and story_filter.active else ""
