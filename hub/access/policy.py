@@ -14,6 +14,10 @@ The rules themselves live where they always lived (consent gates, partner window
 times); this module only calls them, so there is one place to ask and nothing to keep in step.
 Anything it does not know is refused: an unknown type, a missing viewer, an unknown channel.
 
+``visible(viewer, pages, channel)`` answers the same question for a whole queryset of pages, in
+one query: every listing, search, the sitemap and the feeds ask it, and the check of one page is
+``visible`` applied to that page, so a list and a page can never disagree.
+
 Nothing is cached: the answer changes the moment a page is published or unpublished, an embargo
 ends, a consent is withdrawn or a partner's window closes.
 """
