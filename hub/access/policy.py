@@ -14,6 +14,10 @@ The rules themselves live where they always lived (consent gates, partner window
 times); this module only calls them, so there is one place to ask and nothing to keep in step.
 Anything it does not know is refused: an unknown type, a missing viewer, an unknown channel.
 
+``visible(viewer, pages, channel)`` answers the same question for a whole queryset of pages, in
+one query: every listing, search, the sitemap and the feeds ask it, and the check of one page is
+``visible`` applied to that page, so a list and a page can never disagree.
+
 Nothing is cached: the answer changes the moment a page is published or unpublished, an embargo
 ends, a consent is withdrawn or a partner's window closes.
 """
@@ -103,40 +107,151 @@ def may_see(viewer: Viewer | None, obj, channel: str = WEBSITE) -> Decision:
 # --- the rules ------------------------------------------------------------------------
 
 
-def _page(viewer: Viewer, page, channel: str) -> Decision:
+# --- pages: one set of rules, for one page and for whole listings ------------------------------
+#
+# Each rule narrows a queryset of pages to those it lets through. ``visible`` applies them all to a
+# listing (story index, show page, home page, search, sitemap, feeds ...), and the check of one page
+# applies the very same rules to a queryset of that page, so a list never shows what the page would
+# refuse, and the other way round.
+
+
+def _published(viewer: Viewer, pages, channel: str, listing: bool):
+    return pages.filter(live=True)
+
+
+def _not_private(viewer: Viewer, pages, channel: str, listing: bool):
+    """Pages under a Wagtail view restriction only for a request that passes it.
+
+    In a listing, only a logged-in user can pass: anonymous answers (including one with a password
+    in its session) are shared through the page and feed caches, so they never list a private page.
+    """
+    from django.db.models import Q
+    from wagtail.models import PageViewRestriction
+
+    request = viewer.request
+    user = getattr(request, "user", None) if request is not None else None
+    may_pass = request is not None and (not listing or bool(user is not None and user.is_authenticated))
+    hidden = Q()
+    for restriction in PageViewRestriction.objects.select_related("page"):
+        if may_pass and restriction.accept_request(request):
+            continue
+        hidden |= Q(path__startswith=restriction.page.path)
+    return pages.exclude(hidden) if hidden else pages
+
+
+def _page_models_with(mixin_or_field) -> list:
+    from wagtail.models import get_page_models
+
+    found = []
+    for model in get_page_models():
+        if model._meta.abstract or model._meta.proxy:
+            continue
+        if isinstance(mixin_or_field, str):
+            if any(f.name == mixin_or_field for f in model._meta.get_fields()):
+                found.append(model)
+        elif issubclass(model, mixin_or_field):
+            found.append(model)
+    return found
+
+
+def _released(viewer: Viewer, pages, channel: str, listing: bool):
+    """Past the public release time, for the page models that have one (episodes)."""
+    model = pages.model
+    if any(f.name == "public_release_at" for f in model._meta.get_fields()):
+        return pages.exclude(public_release_at__gt=viewer.now)
+    for embargoable in _page_models_with("public_release_at"):
+        if issubclass(embargoable, model):
+            pages = pages.exclude(pk__in=embargoable.objects.filter(public_release_at__gt=viewer.now).values("pk"))
+    return pages
+
+
+def _consented(viewer: Viewer, pages, channel: str, listing: bool):
+    """Pages that portray people only while everyone's consent covers this channel today."""
     from hub.consent.gates import cleared_for
     from hub.consent.models import ConsentLinkedPage, Scope
 
-    page = page.specific if hasattr(page, "specific_class") and type(page) is not page.specific_class else page
-    if not page.live:
-        return refuse("not published")
-    if channel == PARTNER:
-        return _partner_page(viewer, page)
-    for restriction in page.get_view_restrictions():
-        if viewer.request is None or not restriction.accept_request(viewer.request):
-            return refuse("a private page")
-    release = getattr(page, "public_release_at", None)
-    if release is not None and release > viewer.now:
-        return refuse("under embargo until its public release")
-    if isinstance(page, ConsentLinkedPage):
-        scope = Scope.PODCAST if channel == PODCAST else Scope.WEBSITE
-        if not cleared_for(type(page).objects.filter(pk=page.pk), scope).exists():
-            return refuse("the consent of a person portrayed does not cover this channel")
-    return ALLOW
+    scope = Scope.PODCAST if channel == PODCAST else Scope.WEBSITE
+    day = timezone.localdate(viewer.now)
+    model = pages.model
+    if issubclass(model, ConsentLinkedPage):
+        return cleared_for(pages, scope, day=day)
+    for linked in _page_models_with(ConsentLinkedPage):
+        if issubclass(linked, model):
+            uncleared = linked.objects.exclude(pk__in=cleared_for(linked.objects.all(), scope, day=day).values("pk"))
+            pages = pages.exclude(pk__in=uncleared.values("pk"))
+    return pages
+
+
+def _in_partner_window(viewer: Viewer, pages, channel: str, listing: bool):
+    """A partner gets the episodes of its shows inside its release window, rights and consent."""
+    from hub.feeds.data import partner_episodes
+
+    if viewer.partner is None:
+        return pages.none()
+    _shows, _live, available = partner_episodes(viewer.partner, now=viewer.now)
+    return pages.filter(pk__in=available.values("pk"))
+
+
+PUBLIC_PAGE_RULES = (
+    (_published, "not published"),
+    (_not_private, "a private page"),
+    (_released, "under embargo until its public release"),
+    (_consented, "the consent of a person portrayed does not cover this channel"),
+)
+PARTNER_PAGE_RULES = (
+    (_published, "not published"),
+    (_in_partner_window, "outside the partner's shows, release window, rights or consent"),
+)
+
+
+def _page_rules(channel: str):
+    return PARTNER_PAGE_RULES if channel == PARTNER else PUBLIC_PAGE_RULES
+
+
+def visible(viewer: Viewer | None, pages, channel: str = WEBSITE, *, listing: bool = True):
+    """The pages of the queryset ``pages`` that ``viewer`` may see on ``channel`` now.
+
+    Every listing of the hub asks this (indexes, show pages, the home page, partner pages,
+    related stories and episodes, search, the sitemap, the public feeds): still one query for the
+    whole list. Anything it cannot decide is an empty list.
+    """
+    from wagtail.models import Page
+
+    if viewer is None or channel not in CHANNELS or not issubclass(getattr(pages, "model", object), Page):
+        return pages.none() if hasattr(pages, "none") else []
+    for rule, _reason in _page_rules(channel):
+        pages = rule(viewer, pages, channel, listing)
+    return pages
+
+
+def public_viewer() -> Viewer:
+    """Anyone at all: what public feeds and the sitemap (shared by every reader) may list."""
+    return Viewer()
+
+
+def listed(pages, viewer: Viewer | None = None, channel: str = WEBSITE):
+    """The pages of ``pages`` that ``viewer`` (anyone at all if None) may see on ``channel``."""
+    return visible(viewer or public_viewer(), pages, channel)
+
+
+def _page(viewer: Viewer, page, channel: str) -> Decision:
+    """One page: the rules of :func:`visible`, applied to that page alone (the first one that
+    holds it back gives the reason)."""
+    if page.pk is None:
+        return refuse("not saved")
+    model = page.specific_class or type(page)
+    one = model.objects.filter(pk=page.pk)
+    if visible(viewer, one, channel, listing=False).exists():
+        return ALLOW
+    for rule, reason in _page_rules(channel):
+        one = rule(viewer, one, channel, False)
+        if not one.exists():
+            return refuse(reason)
+    return refuse("refused")
 
 
 def _partner_page(viewer: Viewer, page) -> Decision:
-    from hub.feeds.data import partner_episodes
-    from hub.radio.models import EpisodePage
-
-    if viewer.partner is None:
-        return refuse("no partner")
-    if not isinstance(page, EpisodePage):
-        return refuse("partners get episodes only")
-    _shows, _live, available = partner_episodes(viewer.partner, now=viewer.now)
-    if not available.filter(pk=page.pk).exists():
-        return refuse("outside the partner's shows, release window, rights or consent")
-    return ALLOW
+    return _page(viewer, page, PARTNER)
 
 
 def carrying_episodes(asset):

@@ -30,7 +30,9 @@ class CampaignIndexPage(OrganisationScopedPage, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["campaigns"] = CampaignPage.objects.live().child_of(self).order_by("-start_date")
+        from hub.access.policy import Viewer, listed
+
+        context["campaigns"] = listed(CampaignPage.objects.child_of(self), Viewer.of(request)).order_by("-start_date")
         return context
 
 

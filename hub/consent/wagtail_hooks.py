@@ -131,3 +131,19 @@ def scope_page_chooser(pages, request):
 @hooks.register("construct_explorer_page_queryset")
 def scope_explorer(parent_page, pages, request):
     return _live_or_own(pages, request)
+
+
+@hooks.register("construct_admin_api")
+def scope_admin_api(router):
+    """The admin API behind the explorer answers like the explorer: no other organisation's drafts.
+
+    Wagtail's own endpoint applies the explorer hooks only to listings asked ``for_explorer``; a
+    page's detail, or a listing without that flag, would show any draft's title, slug and status.
+    """
+    from wagtail.admin.api.views import PagesAdminAPIViewSet
+
+    class ScopedPagesAdminAPIViewSet(PagesAdminAPIViewSet):
+        def get_base_queryset(self):
+            return _live_or_own(super().get_base_queryset(), self.request)
+
+    router.register_endpoint("pages", ScopedPagesAdminAPIViewSet)

@@ -59,18 +59,20 @@ class HomePage(OrganisationScopedPage, Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        from hub.access.policy import Viewer, listed
+
         context = super().get_context(request, *args, **kwargs)
         story_model = apps.get_model("stories", "StoryPage")
         episode_model = apps.get_model("radio", "EpisodePage")
+        viewer = Viewer.of(request)
         context["latest_stories"] = (
-            story_model.objects.live()
-            .filter(locale=self.locale)
+            listed(story_model.objects.filter(locale=self.locale), viewer)
             .select_related("hero_image")
             .order_by("-publication_date", "-pk")[:6]
         )
-        context["latest_episodes"] = (
-            episode_model.objects.live().filter(locale=self.locale).order_by("-publication_date", "-pk")[:4]
-        )
+        context["latest_episodes"] = listed(episode_model.objects.filter(locale=self.locale), viewer).order_by(
+            "-publication_date", "-pk"
+        )[:4]
         return context
 
 

@@ -27,9 +27,10 @@ from django.views.decorators.http import require_safe
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
+from hub.access.policy import Viewer, listed
 from hub.campaigns.models import CampaignPage
 from hub.partners.models import PartnerOrganisation
-from hub.radio.listings import attach_shows, episode_cards, released
+from hub.radio.listings import attach_shows, episode_cards
 from hub.radio.models import EpisodePage
 from hub.stories.filters import card_queryset
 from hub.stories.models import StoryPage
@@ -50,19 +51,16 @@ def partner_queryset(locale):
     )
 
 
-def partner_content(partner: PartnerOrganisation, locale) -> dict:
-    """Stories, episodes and campaigns of one partner in one language (five queries)."""
-    stories = StoryPage.objects.live().public().filter(locale=locale, partners__translation_key=partner.translation_key)
+def partner_content(partner: PartnerOrganisation, locale, viewer: Viewer | None = None) -> dict:
+    """Stories, episodes and campaigns of one partner in one language that ``viewer`` may see (five queries)."""
+    stories = listed(StoryPage.objects.filter(locale=locale, partners__translation_key=partner.translation_key), viewer)
     episodes = (
-        released(EpisodePage.objects.live().public())
-        .filter(locale=locale, related_stories__in=stories.values("pk"))
+        listed(EpisodePage.objects.filter(locale=locale, related_stories__in=stories.values("pk")), viewer)
         .distinct()
         .order_by("-publication_date", "-pk")
     )
     campaigns = (
-        CampaignPage.objects.live()
-        .public()
-        .filter(locale=locale, partners__translation_key=partner.translation_key)
+        listed(CampaignPage.objects.filter(locale=locale, partners__translation_key=partner.translation_key), viewer)
         .distinct()
         .order_by("-start_date", "-pk")
     )
@@ -105,5 +103,5 @@ def partner_detail(request, slug):
         "partner-detail",
         {item.locale.language_code: {"slug": item.slug} for item in translations if item.locale.language_code in known},
     )
-    context = {"partner": partner, "alternate_urls": alternates, **partner_content(partner, locale)}
+    context = {"partner": partner, "alternate_urls": alternates, **partner_content(partner, locale, Viewer.of(request))}
     return render(request, "pages/partner_page.html", context)

@@ -18,8 +18,8 @@ from django.utils import translation
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
+from hub.access.policy import listed
 from hub.partners.models import PartnerOrganisation
-from hub.radio.listings import unreleased_episode_ids
 
 
 def _languages() -> list[str]:
@@ -42,14 +42,8 @@ def _group(entries: list[dict]) -> list[dict]:
 
 def page_entries(request) -> list[dict]:
     entries = []
-    pages = (
-        Page.objects.live()
-        .public()
-        .filter(depth__gt=1)
-        .exclude(pk__in=unreleased_episode_ids())
-        .select_related("locale")
-        .order_by("path")
-    )
+    # What anyone at all may see (hub.access.policy): the sitemap is the same for every reader.
+    pages = listed(Page.objects.filter(depth__gt=1)).select_related("locale").order_by("path")
     for page in pages:
         url = page.get_url(request)
         if not url:

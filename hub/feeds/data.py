@@ -607,8 +607,11 @@ def gather_show(show, request, *, now: datetime | None = None) -> Gathered:
         if show.podcast_guid is None:  # shows created before GUIDs existed get theirs now, once
             show.ensure_podcast_guid()
         category, subcategory = split_category(show.apple_category)
+        from hub.access.policy import PODCAST, Viewer, visible
+
         live = EpisodePage.objects.live().child_of(show)
-        public = consent_cleared(live.public().publicly_released(now), "podcast")
+        # Anyone at all may read a public feed: the policy decides for an anonymous reader, now.
+        public = visible(Viewer(now=now), EpisodePage.objects.child_of(show), PODCAST)
         rows = EpisodeRows.load(public, digests=not urls.local)
         urls.load_published([e["pk"] for e in rows.episodes])
         # Newest first; an empty public release time means the publication date counts.
@@ -718,7 +721,12 @@ def gather_partner(token, request, token_placeholder: str, *, now: datetime | No
     now = now or timezone.now()
     partner = token.partner
     base = show_base_url(request)
-    shows, live, available = partner_episodes(partner, now=now)
+    from hub.access.policy import PARTNER, Viewer, visible
+    from hub.radio.models import EpisodePage
+
+    shows, live, _available = partner_episodes(partner, now=now)
+    # The partner's episodes are the policy's answer for this partner now (window, rights, consent).
+    available = visible(Viewer(partner=partner, now=now), EpisodePage.objects.all(), PARTNER)
     show_by_path = {show.path: show for show in shows}
     show_urls = {show.pk: absolute(base, show.get_url(request)) for show in shows}
     preferred = partner.preferred_format or DeliveryFormat.BROADCAST_WAV

@@ -17,6 +17,15 @@ per feed). The feed links a storage URL only when its name is recorded there; an
 (a storage error on publish, episodes published before this existed, a flushed or per-process
 cache) falls back to the hub's URL, which always works. Unpublishing (consent takedown
 included) or deleting an episode removes its files and its record.
+
+Only an episode that anyone may hear in a podcast app right now gets files: the visibility policy
+(:mod:`hub.access.policy`, podcast channel, an anonymous listener) is asked before anything is
+written. An episode under embargo, before its public release, behind a view restriction, whose
+consent does not cover podcasts, or withdrawn has none (publishing it deletes any it had); its
+feed and pages link the hub's views, which ask the policy on every request. The files are written
+when the release comes (``publish_released``, run every minute with scheduled publishing), and
+deleted when the episode is unpublished, deleted or made private. Every deletion goes through
+:func:`hub.ops.deletions.delete_file`: one that fails is recorded and retried by the hourly sweep.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable
+from datetime import timedelta
 from posixpath import join
 
 from django.core.cache import cache
@@ -33,6 +43,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Func
 from django.db.models.functions import SHA256
+from django.utils import timezone
 
 from . import transcripts as formats
 
@@ -151,6 +162,19 @@ def _forget(episode_pk: int) -> None:
 # --- Publishing and taking down ------------------------------------------------------------
 
 
+def may_publish(episode) -> bool:
+    """May anyone at all hear ``episode`` in a podcast app now? Only then are its files public."""
+    from hub.access.policy import PODCAST, Viewer, may_see
+
+    return bool(may_see(Viewer(), episode, PODCAST))
+
+
+def _delete(storage, name: str) -> bool:
+    from hub.ops.deletions import delete_file
+
+    return delete_file(storage, name)
+
+
 def _stored_names(episode_pk: int, storage) -> list[str]:
     """Every file under ``episodes/<pk>/`` (two levels: digest folders, then files)."""
     root = join(PREFIX, str(episode_pk))
@@ -173,20 +197,21 @@ def publish(episode, *, base: str = "", storage=None) -> list[str]:
     logged and leaves the episode unrecorded, so its feed links the hub's views.
     """
     storage = storage or default_storage
+    if not may_publish(episode):
+        take_down(episode.pk, storage=storage)
+        return []
     try:
-        if not base:
-            site = episode.get_site()
-            base = site.root_url if site is not None else ""
+        base = base or _site_base(episode)
         files = episode_files(episode, base)
         for name, body in files.items():
             if not storage.exists(name):
                 saved = storage.save(name, ContentFile(body))
                 if saved != name:  # a storage that renames instead of refusing: not addressable
-                    storage.delete(saved)
+                    _delete(storage, saved)
                     raise RuntimeError(f"storage saved {name!r} as {saved!r}")
         for name in _stored_names(episode.pk, storage):
             if name not in files:
-                storage.delete(name)
+                _delete(storage, name)
     except Exception:
         logger.exception("Could not publish the chapters and transcripts of episode %s", episode.pk)
         _forget(episode.pk)
@@ -198,15 +223,61 @@ def publish(episode, *, base: str = "", storage=None) -> list[str]:
     return sorted(files)
 
 
-def take_down(episode_pk: int, *, storage=None) -> list[str]:
-    """Delete every published chapters/transcript file of the episode; return the deleted names."""
-    storage = storage or default_storage
-    _forget(episode_pk)  # first: from now on feeds link the hub's views (which check publication)
-    deleted = []
+def _site_base(episode) -> str:
+    site = episode.get_site()
+    return site.root_url if site is not None else ""
+
+
+def _names_on_record(episode_pk: int) -> set[str]:
+    """The names the registry holds, and those the episode's current rows give (best effort)."""
+    from hub.radio.models import EpisodePage
+
+    names = set(registered([episode_pk]).get(episode_pk, ()))
     try:
-        for name in _stored_names(episode_pk, storage):
-            storage.delete(name)
-            deleted.append(name)
+        episode = EpisodePage.objects.filter(pk=episode_pk).first()
+        if episode is not None:
+            names.update(episode_files(episode, _site_base(episode)))
     except Exception:
-        logger.exception("Could not delete the published files of episode %s", episode_pk)
-    return deleted
+        logger.exception("Could not work out the file names of episode %s", episode_pk)
+    return names
+
+
+def take_down(episode_pk: int, *, storage=None) -> list[str]:
+    """Delete every published chapters/transcript file of the episode; return the deleted names.
+
+    A deletion that fails is recorded (:class:`hub.ops.models.PendingDeletion`) and retried by the
+    hourly sweep. If the storage cannot even be listed, the names on record are recorded instead.
+    """
+    storage = storage or default_storage
+    names = _names_on_record(episode_pk)
+    _forget(episode_pk)  # first: from now on feeds link the hub's views (which ask the policy)
+    try:
+        names.update(_stored_names(episode_pk, storage))
+    except Exception:
+        logger.exception("Could not list the published files of episode %s", episode_pk)
+    return [name for name in sorted(names) if _delete(storage, name)]
+
+
+def sync(episode, *, storage=None) -> list[str]:
+    """Write the files of an episode anyone may hear now; delete those of any other."""
+    if episode.live and may_publish(episode):
+        return publish(episode, storage=storage)
+    take_down(episode.pk, storage=storage)
+    return []
+
+
+def publish_released(now=None, within: timedelta = timedelta(days=2)) -> int:
+    """Write the files of live episodes whose public release came (in the last ``within``) and
+    that have none on record yet; returns how many got files. Run every minute (publish_scheduled)."""
+    from hub.radio.models import EpisodePage
+
+    now = now or timezone.now()
+    due = list(
+        EpisodePage.objects.live().filter(public_release_at__lte=now, public_release_at__gt=now - within).order_by("pk")
+    )
+    known = registered(episode.pk for episode in due)
+    written = 0
+    for episode in due:
+        if episode.pk not in known and publish(episode):
+            written += 1
+    return written

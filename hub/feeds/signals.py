@@ -100,6 +100,43 @@ def take_down_episode_files(sender, instance, **kwargs):
         invalidate()
 
 
+def _episodes_under(restriction):
+    from hub.radio.models import EpisodePage
+
+    page = restriction.page
+    return EpisodePage.objects.filter(path__startswith=page.path)
+
+
+def restriction_added(sender, instance, **kwargs):
+    """A page was made private: the published files of the episodes under it go, now."""
+    from . import files
+
+    deleted = [name for episode in _episodes_under(instance) for name in files.take_down(episode.pk)]
+    if deleted:
+        invalidate()
+
+
+def restriction_removed(sender, instance, **kwargs):
+    """A page is public again: write the files of the episodes under it that anyone may now hear."""
+    try:
+        pks = list(_episodes_under(instance).values_list("pk", flat=True))
+    except Exception:  # the page itself was deleted (cascade): its episodes' files went with it
+        return
+
+    def write():
+        from hub.radio.models import EpisodePage
+
+        from . import files
+
+        written = [
+            name for episode in EpisodePage.objects.filter(pk__in=pks, live=True) for name in files.sync(episode)
+        ]
+        if written:
+            invalidate()
+
+    transaction.on_commit(write)
+
+
 def connect():
     from django.apps import apps
 
@@ -124,6 +161,10 @@ def connect():
             take_down_episode_files, sender=episode_model, dispatch_uid="hub-feeds-files-unpublished"
         )
         post_delete.connect(take_down_episode_files, sender=episode_model, dispatch_uid="hub-feeds-files-deleted")
+    from wagtail.models import PageViewRestriction
+
+    post_save.connect(restriction_added, sender=PageViewRestriction, dispatch_uid="hub-feeds-files-private")
+    post_delete.connect(restriction_removed, sender=PageViewRestriction, dispatch_uid="hub-feeds-files-public")
     page_published.connect(ping_on_publish, dispatch_uid="hub-feeds-published")
     page_unpublished.connect(ping_on_publish, dispatch_uid="hub-feeds-unpublished")
     post_page_move.connect(invalidate, dispatch_uid="hub-feeds-moved")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from feedgen.feed import FeedGenerator
 from wagtail.models import Locale
 
-from .data import absolute, aware_publication, consent_cleared, html_paragraphs, show_base_url
+from .data import absolute, aware_publication, html_paragraphs, show_base_url
 from .podcast import EPOCH, GENERATOR
 from .text import one_line
 
@@ -24,7 +24,9 @@ def gather_stories(language: str):
     locale = Locale.objects.filter(language_code=language).first()
     if locale is None:
         return []
-    stories = consent_cleared(StoryPage.objects.live().public().filter(locale=locale), "website")
+    from hub.access.policy import listed
+
+    stories = listed(StoryPage.objects.filter(locale=locale))
     return list(
         stories.prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name"))).order_by(
             "-publication_date", "-pk"

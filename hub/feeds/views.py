@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Locale
 
 from hub.access.delivery import deliver_rendition
-from hub.access.policy import PODCAST, Viewer, may_see
+from hub.access.policy import PODCAST, Viewer, listed, may_see
 from hub.radio.models import EpisodePage, ShowPage
 
 from . import cache as feed_cache
@@ -59,7 +59,7 @@ def _respond(request, entry):
 @require_safe
 def show_feed(request, show_id):
     def build():
-        show = ShowPage.objects.live().public().select_related("locale", "artwork").filter(pk=show_id).first()
+        show = listed(ShowPage.objects.filter(pk=show_id)).select_related("locale", "artwork").first()
         if show is None:
             raise Http404
         if show.new_feed_url:
@@ -191,7 +191,7 @@ def feed_index(request):
     """Every public feed: podcasts (the current language's first), stories and OPML per language."""
     active = Locale.get_active()
     shows = sorted(
-        ShowPage.objects.live().public().select_related("locale"),
+        listed(ShowPage.objects.all()).select_related("locale"),
         key=lambda show: (show.locale_id != active.pk, show.locale.language_code, show.title),
     )
     languages = []

@@ -1,30 +1,19 @@
 """Querysets behind the public radio pages, each a fixed number of queries however long.
 
 The page models keep their simple ``get_context``; the public templates ask these functions
-(through template tags) for lists with images, renditions and parents already fetched.
+(through template tags) for lists with images, renditions and parents already fetched. Which
+pages a viewer may see is decided by the visibility policy (:func:`hub.access.policy.visible`),
+never here: a viewer of ``None`` is an anonymous visitor.
 """
 
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 from wagtail.images import get_image_model
 
+from hub.access.policy import listed
+
 from .models import EpisodePage, ShowPage, ShowType
-
-
-def released(episodes: QuerySet) -> QuerySet:
-    """Episodes the public may see: live and past their public release time (if they have one)."""
-    method = getattr(episodes, "publicly_released", None)
-    return method() if method is not None else episodes
-
-
-def unreleased_episode_ids() -> list[int]:
-    """Live episodes still under embargo (partners may have them; the public site must not)."""
-    if not any(field.name == "public_release_at" for field in EpisodePage._meta.get_fields()):
-        return []
-    return list(EpisodePage.objects.filter(public_release_at__gt=timezone.now()).values_list("pk", flat=True))
-
 
 SHOW_CARD_RENDITIONS = ("fill-320x320|format-webp",)
 CONTRIBUTOR_RENDITIONS = ("fill-96x96|format-webp",)
@@ -45,9 +34,9 @@ def attach_shows(episodes) -> list:
     return episodes
 
 
-def show_episodes(show: ShowPage) -> QuerySet:
+def show_episodes(show: ShowPage, viewer=None) -> QuerySet:
     order = ("publication_date", "pk") if show.show_type == ShowType.SERIAL else ("-publication_date", "-pk")
-    return episode_cards(released(EpisodePage.objects.live().public().child_of(show))).order_by(*order)
+    return episode_cards(listed(EpisodePage.objects.child_of(show), viewer)).order_by(*order)
 
 
 def show_cards(shows: QuerySet) -> QuerySet:
@@ -56,8 +45,8 @@ def show_cards(shows: QuerySet) -> QuerySet:
     )
 
 
-def index_shows(index_page) -> QuerySet:
-    return show_cards(ShowPage.objects.live().public().child_of(index_page)).order_by("path")
+def index_shows(index_page, viewer=None) -> QuerySet:
+    return show_cards(listed(ShowPage.objects.child_of(index_page), viewer)).order_by("path")
 
 
 def episode_contributors(episode: EpisodePage) -> list:
@@ -72,12 +61,12 @@ def episode_contributors(episode: EpisodePage) -> list:
 
 
 def show_variants(show: ShowPage) -> list[ShowPage]:
-    """The show's other language versions (each has its own feed)."""
-    return list(show.get_translations().live().public().select_related("locale").order_by("locale__language_code"))
+    """The show's other language versions (each has its own public feed, so: what anyone may see)."""
+    return list(listed(show.get_translations()).select_related("locale").order_by("locale__language_code"))
 
 
-def latest_episodes(locale, limit: int = 4) -> list:
-    episodes = episode_cards(released(EpisodePage.objects.live().public().filter(locale=locale))).order_by(
+def latest_episodes(locale, limit: int = 4, viewer=None) -> list:
+    episodes = episode_cards(listed(EpisodePage.objects.filter(locale=locale), viewer)).order_by(
         "-publication_date", "-pk"
     )[:limit]
     return attach_shows(episodes)

@@ -88,7 +88,9 @@ class RadioIndexPage(OrganisationScopedPage, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["shows"] = ShowPage.objects.live().child_of(self).select_related("artwork")
+        from hub.access.policy import Viewer, listed
+
+        context["shows"] = listed(ShowPage.objects.child_of(self), Viewer.of(request)).select_related("artwork")
         return context
 
 
@@ -204,7 +206,9 @@ class ShowPage(OrganisationScopedPage, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         order = ("publication_date", "pk") if self.show_type == ShowType.SERIAL else ("-publication_date", "-pk")
-        context["episodes"] = EpisodePage.objects.live().child_of(self).publicly_released().order_by(*order)
+        from hub.access.policy import Viewer, listed
+
+        context["episodes"] = listed(EpisodePage.objects.child_of(self), Viewer.of(request)).order_by(*order)
         return context
 
     # Podcast directories refuse artwork under 1400 pixels; the feed crops it square, never enlarges it.

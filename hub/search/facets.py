@@ -19,17 +19,17 @@ from operator import or_
 
 from django.db.models import Q
 
+from hub.access.policy import listed
 from hub.campaigns.models import CampaignPage
-from hub.radio.listings import released
 from hub.radio.models import EpisodePage, ShowPage
 from hub.stories.filters import StoryFilter
 from hub.stories.models import StoryPage
 
 
-def _episodes(story_filter: StoryFilter, locale):
+def _episodes(story_filter: StoryFilter, locale, viewer):
     if story_filter.theme_key:
         return None
-    episodes = released(EpisodePage.objects.live().public().filter(locale=locale))
+    episodes = listed(EpisodePage.objects.filter(locale=locale), viewer)
     if story_filter.country:
         episodes = episodes.filter(country=story_filter.country)
     if story_filter.language:
@@ -47,10 +47,10 @@ def _episodes(story_filter: StoryFilter, locale):
     return episodes
 
 
-def _campaigns(story_filter: StoryFilter, locale):
+def _campaigns(story_filter: StoryFilter, locale, viewer):
     if story_filter.theme_key or story_filter.language:
         return None
-    campaigns = CampaignPage.objects.live().public().filter(locale=locale)
+    campaigns = listed(CampaignPage.objects.filter(locale=locale), viewer)
     if story_filter.country:
         campaigns = campaigns.filter(places__country=story_filter.country)
     if story_filter.partner_key:
@@ -58,11 +58,12 @@ def _campaigns(story_filter: StoryFilter, locale):
     return campaigns
 
 
-def matching_page_ids(story_filter: StoryFilter, locale) -> list[int]:
-    """Ids of the pages (of every kind) that pass all active filters, in a fixed number of queries."""
-    stories = story_filter.apply(StoryPage.objects.live().public().filter(locale=locale))
+def matching_page_ids(story_filter: StoryFilter, locale, viewer=None) -> list[int]:
+    """Ids of the pages (of every kind) that pass all active filters and that ``viewer`` may see
+    (hub.access.policy), in a fixed number of queries."""
+    stories = story_filter.apply(listed(StoryPage.objects.filter(locale=locale), viewer))
     ids = set(stories.values_list("pk", flat=True))
-    for queryset in (_episodes(story_filter, locale), _campaigns(story_filter, locale)):
+    for queryset in (_episodes(story_filter, locale, viewer), _campaigns(story_filter, locale, viewer)):
         if queryset is not None:
             ids.update(queryset.values_list("pk", flat=True))
     return sorted(ids)

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from wagtail.models import Locale, Page
 
+from hub.access.policy import Viewer, listed
 from hub.campaigns.models import CampaignPage
 from hub.core.models import StandardPage
-from hub.radio.listings import unreleased_episode_ids
 from hub.radio.models import EpisodePage
 from hub.stories.filters import parse_story_filter
 from hub.stories.models import StoryPage
@@ -57,19 +57,18 @@ def describe(result, terms: list[str]) -> dict:
 def search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
     locale = _active_locale()
-    stories_here = StoryPage.objects.live().public().filter(locale=locale)
+    viewer = Viewer.of(request)
+    stories_here = listed(StoryPage.objects.filter(locale=locale), viewer)
     story_filter = parse_story_filter(request.GET, locale, stories_here)
     if query:
         story_filter.extra = {"q": query}
     results_page = None
     items = []
     if query:
-        candidates = Page.objects.live().public().filter(locale=locale).type(*SEARCHABLE)
+        # What the viewer may see is the visibility policy's answer (release, consent, privacy).
+        candidates = listed(Page.objects.filter(locale=locale).type(*SEARCHABLE), viewer)
         if story_filter.active:
-            candidates = candidates.filter(id__in=matching_page_ids(story_filter, locale))
-        embargoed = unreleased_episode_ids()
-        if embargoed:
-            candidates = candidates.exclude(id__in=embargoed)
+            candidates = candidates.filter(id__in=matching_page_ids(story_filter, locale, viewer))
         results = candidates.specific().search(query, operator="and")
         results_page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
         terms = query_terms(query)

@@ -53,10 +53,12 @@ class StoryIndexPage(OrganisationScopedPage, Page):
         """The index's stories, narrowed by the filters in the URL and paginated."""
         from django.core.paginator import Paginator
 
+        from hub.access.policy import Viewer, listed
+
         from .filters import card_queryset, filtered_stories
 
         context = super().get_context(request, *args, **kwargs)
-        all_stories = StoryPage.objects.live().public().child_of(self)
+        all_stories = listed(StoryPage.objects.child_of(self), Viewer.of(request))
         story_filter, stories = filtered_stories(request.GET, self.locale, all_stories)
         page = Paginator(card_queryset(stories).order_by("-publication_date", "-pk"), self.PAGE_SIZE).get_page(
             request.GET.get("page")

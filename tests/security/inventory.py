@@ -352,3 +352,232 @@ def entry_for(name: str | None, pattern: str, module: str) -> tuple[str, Entry] 
         if matched:
             return key, entry
     return None
+
+
+# --- The admin routes that serve hub objects, asked per role (tests/permissions) ----------------
+#
+# tests/permissions/test_route_inventory_roles.py asks each route in ROLE_SCOPE (and every admin
+# route of the hub's own apps) for an object of the organisation "Radio Ours", as an editor of
+# another organisation, a moderator of Radio Ours and a consent officer (the 10-role world of
+# tests/permissions/conftest.py). Outcomes: "ok" (200, or a redirect that is not a refusal),
+# "denied" (403, or Wagtail's permission-denied redirect to the dashboard), "missing" (404), or the
+# status code (e.g. "405" for a view that only accepts POST).
+
+ROLE_SCOPE = (
+    r"wagtailadmin_pages:",
+    r"wagtailadmin_explore",
+    r"wagtailadmin_choose_page",
+    r"wagtailadmin_api:(pages|documents|images):",
+    r"wagtaildocs:",
+    r"wagtaildocs_chooser:",
+    r"wagtailimages:",
+    r"wagtailimages_chooser:",
+    r"wagtailsnippets",
+    r"wagtailsnippetchoosers_",
+    r"wagtail_bulk_action$",
+    r"partner-feed-tokens:",
+    r"pull-receipts:",
+    r"takedown-notices:",
+    r"takedown-reports:",
+    r"pattern:admin/pages/",
+)
+
+OK_, DENIED, MISSING, POST_ONLY = {"ok"}, {"denied"}, {"missing"}, {"405"}
+
+
+def _roles(other_editor: set[str], moderator: set[str], officer: set[str]) -> dict[str, set[str]]:
+    return {"other_editor": other_editor, "moderator": moderator, "officer": officer}
+
+
+EVERYONE_OK = _roles(OK_, OK_, OK_)
+NOBODY = _roles(DENIED, DENIED, DENIED)
+ALL_POST_ONLY = _roles(POST_ONLY, POST_ONLY, POST_ONLY)
+ALL_MISSING = _roles(MISSING, MISSING, MISSING)
+# The page of Radio Ours itself: its moderator only (edit, preview, revisions, history, move ...).
+OWN_PAGE = _roles(DENIED, OK_, DENIED)
+# Shared places anyone who writes may use (add a story under the story index, the explorer,
+# the shared media library): editors of any organisation and moderators, not consent officers.
+WRITERS = _roles(OK_, OK_, DENIED)
+OFFICERS_ONLY = _roles(DENIED, DENIED, OK_)
+
+ROLE_ROUTES: dict[str, dict[str, set[str]]] = {
+    # --- the hub's own admin views --------------------------------------------------------------
+    "hub_audio_download": OWN_PAGE,  # an embargoed master of another organisation: refused
+    "hub_audio_reprocess": ALL_POST_ONLY,  # POST: see ROLE_POSTS
+    "hub_audio_status": WRITERS,  # each sees the status of their own organisation's audio only
+    "hub_consent_evidence": OFFICERS_ONLY,
+    "hub_consent_withdraw": OFFICERS_ONLY,
+    "hub_ops_jobs": NOBODY,  # superusers only
+    "hub_ops_job_retry": ALL_POST_ONLY,
+    "hub_ops_job_discard": ALL_POST_ONLY,
+    # The hub's page create view (hub.core.page_create), in place of Wagtail's.
+    "pattern:admin/pages/add/<slug:content_type_app_name>/<slug:content_type_model_name>/<int:parent_page_id>/": (
+        WRITERS
+    ),
+    # The hub's viewsets: radio-partner managers and consent officers only.
+    "partner-feed-tokens:*": NOBODY,
+    "pull-receipts:*": NOBODY,
+    "takedown-notices:index": OFFICERS_ONLY,
+    "takedown-notices:index_results": OFFICERS_ONLY,
+    "takedown-notices:inspect": OFFICERS_ONLY,
+    "takedown-notices:*": NOBODY,  # read only: add, edit, delete, history, usage for nobody
+    "takedown-reports:index": OFFICERS_ONLY,
+    "takedown-reports:index_results": OFFICERS_ONLY,
+    "takedown-reports:inspect": OFFICERS_ONLY,
+    "takedown-reports:*": NOBODY,
+    # --- Wagtail's page routes, for a page of Radio Ours -----------------------------------------
+    **{
+        f"wagtailadmin_pages:{name}": OWN_PAGE
+        for name in (
+            "copy",
+            "delete",
+            "edit",
+            "history",
+            "history_results",
+            "move",
+            "preview_on_edit",
+            "revisions_compare",
+            "revisions_index",  # a redirect to the history, asked in turn
+            "revisions_revert",
+            "revisions_unschedule",
+            "revisions_view",
+            "set_privacy",
+            "unpublish",
+            "usage",
+            "view_draft",
+            "workflow_history",
+        )
+    },
+    "wagtailadmin_pages:workflow_history_detail": _roles(DENIED, MISSING, DENIED),  # no such workflow state
+    **{
+        f"wagtailadmin_pages:{name}": WRITERS
+        for name in ("add", "add_subpage", "preview_on_add", "search", "search_results", "type_use", "type_use_results")
+    },
+    "wagtailadmin_pages:choose_parent": EVERYONE_OK,  # lists only the parents the user may add under
+    # GET shows the confirmation only; the move itself is refused (ROLE_POSTS).
+    "wagtailadmin_pages:move_confirm": EVERYONE_OK,
+    "wagtailadmin_pages:confirm_workflow_cancellation": EVERYONE_OK,  # "no confirmation needed": no workflow
+    "wagtailadmin_pages:lock": ALL_POST_ONLY,
+    "wagtailadmin_pages:unlock": ALL_POST_ONLY,
+    "wagtailadmin_pages:set_page_position": ALL_POST_ONLY,
+    "wagtailadmin_pages:collect_workflow_action_data": ALL_MISSING,  # no task state in the sample
+    "wagtailadmin_pages:workflow_action": ALL_MISSING,
+    "wagtailadmin_pages:workflow_preview": ALL_MISSING,
+    "wagtailadmin_pages:convert_alias": ALL_MISSING,  # the story is no alias
+    "wagtailadmin_explore": WRITERS,
+    "wagtailadmin_explore_root": WRITERS,
+    "wagtailadmin_explore_results": WRITERS,
+    # The page chooser shows every live page but only the user's own drafts (docs/roles.md).
+    "wagtailadmin_choose_page*": EVERYONE_OK,
+    # Wagtail's admin API behind the explorer: titles and status of pages, documents and images,
+    # for anyone with admin access (as the explorer and the choosers show them).
+    "wagtailadmin_api:pages:listing": EVERYONE_OK,
+    "wagtailadmin_api:pages:detail": _roles(OK_, OK_, MISSING),
+    "wagtailadmin_api:pages:find": ALL_MISSING,
+    "wagtailadmin_api:pages:action": ALL_POST_ONLY,
+    "wagtailadmin_api:documents:listing": EVERYONE_OK,
+    "wagtailadmin_api:documents:detail": EVERYONE_OK,
+    "wagtailadmin_api:documents:find": ALL_MISSING,
+    "wagtailadmin_api:images:listing": EVERYONE_OK,
+    "wagtailadmin_api:images:detail": EVERYONE_OK,
+    "wagtailadmin_api:images:find": ALL_MISSING,
+    "wagtail_bulk_action": ALL_MISSING,  # an unknown action in the sample
+    # --- documents and images: a shared library, scoped by collection, not by organisation --------
+    **{
+        f"wagtaildocs:{name}": WRITERS
+        for name in ("add", "add_multiple", "delete", "document_usage", "edit", "index", "index_results")
+    },
+    **{
+        f"wagtaildocs:{name}": ALL_POST_ONLY
+        for name in (
+            "create_multiple_from_uploaded_document",
+            "delete_multiple",
+            "delete_upload_multiple",
+            "edit_multiple",
+        )
+    },
+    "wagtaildocs_chooser:create": WRITERS,
+    "wagtaildocs_chooser:chosen": WRITERS,
+    "wagtaildocs_chooser:*": EVERYONE_OK,
+    **{
+        f"wagtailimages:{name}": WRITERS
+        for name in ("add", "add_multiple", "delete", "edit", "image_usage", "index", "index_results", "preview")
+    },
+    **{
+        f"wagtailimages:{name}": ALL_POST_ONLY
+        for name in (
+            "create_multiple_from_uploaded_image",
+            "delete_multiple",
+            "delete_upload_multiple",
+            "edit_multiple",
+        )
+    },
+    "wagtailimages:url_generator": _roles(MISSING, MISSING, DENIED),  # the URL generator is not installed
+    "wagtailimages:url_generator_output": _roles(MISSING, MISSING, DENIED),
+    "wagtailimages_chooser:create": WRITERS,
+    "wagtailimages_chooser:chosen": WRITERS,
+    "wagtailimages_chooser:select_format": WRITERS,
+    "wagtailimages_chooser:*": EVERYONE_OK,
+    # --- snippets of hub models and their choosers, one model at a time -----------------------------
+    "wagtailsnippets:index": NOBODY,
+    # Audio of Radio Ours: its moderator inspects it and its history; nobody but superusers edits or
+    # deletes audio (the groups hold no change/delete permission); any writer may upload.
+    "wagtailsnippets_audio_audioasset:add": WRITERS,
+    "wagtailsnippets_audio_audioasset:list": WRITERS,  # each sees their own organisation's audio
+    "wagtailsnippets_audio_audioasset:list_results": WRITERS,
+    "wagtailsnippets_audio_audioasset:copy": OWN_PAGE,
+    "wagtailsnippets_audio_audioasset:history": OWN_PAGE,
+    "wagtailsnippets_audio_audioasset:history_results": OWN_PAGE,
+    "wagtailsnippets_audio_audioasset:inspect": OWN_PAGE,
+    "wagtailsnippets_audio_audioasset:*": NOBODY,  # edit, delete, usage
+    "wagtailsnippetchoosers_audio_audioasset:create": WRITERS,
+    "wagtailsnippetchoosers_audio_audioasset:*": EVERYONE_OK,
+    # Consent records: listed (without their private fields) for writers, who link them to pages;
+    # everything else is the consent officers'.
+    "wagtailsnippets_consent_consentrecord:list": EVERYONE_OK,
+    "wagtailsnippets_consent_consentrecord:list_results": EVERYONE_OK,
+    "wagtailsnippets_consent_consentrecord:*": OFFICERS_ONLY,
+    "wagtailsnippetchoosers_consent_consentrecord:create": OFFICERS_ONLY,
+    "wagtailsnippetchoosers_consent_consentrecord:*": EVERYONE_OK,
+    # Partner organisations and themes: radio-partner managers and superusers edit them.
+    "wagtailsnippets_partners_partnerorganisation:*": NOBODY,
+    "wagtailsnippetchoosers_partners_partnerorganisation:create": NOBODY,
+    "wagtailsnippetchoosers_partners_partnerorganisation:*": EVERYONE_OK,
+    "wagtailsnippets_stories_theme:*": NOBODY,
+    "wagtailsnippetchoosers_stories_theme:create": NOBODY,
+    "wagtailsnippetchoosers_stories_theme:*": EVERYONE_OK,
+    # Contributors (hosts, guests) are shared by every show; only superusers delete them.
+    "wagtailsnippets_radio_contributor:delete": NOBODY,
+    "wagtailsnippets_radio_contributor:*": WRITERS,
+    "wagtailsnippetchoosers_radio_contributor:create": WRITERS,
+    "wagtailsnippetchoosers_radio_contributor:*": EVERYONE_OK,
+}
+
+# State-changing requests: what each role gets when it POSTs (only refusals are asked, so nothing
+# changes). The objects are those of Radio Ours, as for ROLE_ROUTES.
+ROLE_POSTS: dict[str, dict[str, set[str]]] = {
+    "hub_audio_reprocess": {"other_editor": {"denied", "missing"}, "officer": {"denied", "missing"}},
+    "hub_consent_withdraw": {"other_editor": DENIED, "moderator": DENIED},
+    "hub_ops_job_retry": {"other_editor": DENIED, "moderator": DENIED, "officer": DENIED},
+    "hub_ops_job_discard": {"other_editor": DENIED, "moderator": DENIED, "officer": DENIED},
+    "wagtailadmin_pages:move_confirm": {"other_editor": DENIED, "officer": DENIED},
+    "wagtailadmin_pages:delete": {"other_editor": DENIED, "officer": DENIED},
+    "wagtailadmin_pages:unpublish": {"other_editor": DENIED, "officer": DENIED},
+    "wagtailadmin_pages:lock": {"other_editor": DENIED, "officer": DENIED},
+    "wagtailadmin_pages:set_privacy": {"other_editor": DENIED, "officer": DENIED},
+    "wagtailadmin_pages:revisions_revert": {"other_editor": DENIED, "officer": DENIED},
+    "wagtailadmin_pages:copy": {"other_editor": DENIED, "officer": DENIED},
+    "wagtailsnippets_audio_audioasset:delete": {"other_editor": DENIED, "moderator": DENIED, "officer": DENIED},
+    "wagtailsnippets_consent_consentrecord:delete": {"other_editor": DENIED, "moderator": DENIED},
+    "partner-feed-tokens:add": {"other_editor": DENIED, "moderator": DENIED, "officer": DENIED},
+}
+
+
+def role_entry_for(key: str) -> dict[str, set[str]] | None:
+    """What each role may get from the admin route ``key`` (a URL name, or ``pattern:<pattern>``)."""
+    if key in ROLE_ROUTES:
+        return ROLE_ROUTES[key]
+    for glob, entry in ROLE_ROUTES.items():  # the first glob that matches, in the order above
+        if any(ch in glob for ch in "*?[") and fnmatch.fnmatchcase(key, glob):
+            return entry
+    return None

@@ -16,6 +16,14 @@ register = template.Library()
 EPISODES_PER_PAGE = 20
 
 
+def _viewer(context):
+    """Who looks at the page being rendered (the visibility policy decides what lists show them)."""
+    from hub.access.policy import Viewer, public_viewer
+
+    request = context.get("request")
+    return Viewer.of(request) if request is not None else public_viewer()
+
+
 def _active_locale():
     try:
         return Locale.get_active()
@@ -43,7 +51,9 @@ def main_navigation(context):
     root = site_root(context)
     if root is None:
         return []
-    return root.get_children().live().in_menu().specific(defer=True)
+    from hub.access.policy import listed
+
+    return listed(root.get_children().in_menu(), _viewer(context)).specific(defer=True)
 
 
 @register.simple_tag
@@ -67,7 +77,10 @@ def language_links(context):
     current = _active_locale().language_code
     translations = {}
     if isinstance(page, Page):
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+        from hub.access.policy import listed
+
+        # Only the translations the viewer may see: an unreleased or withdrawn one is not linked.
+        for translation in listed(page.get_translations(inclusive=True), _viewer(context)).select_related("locale"):
             translations[translation.locale.language_code] = translation.get_url(request)
     story_filter = context.get("story_filter")
     query = story_filter.querystring() if story_filter is not None and story_filter.active else ""
@@ -99,16 +112,18 @@ def language_links(context):
 # --- listings with everything they show fetched up front -------------------------------
 
 
-@register.simple_tag
-def home_lists(page):
+@register.simple_tag(takes_context=True)
+def home_lists(context, page):
+    from hub.access.policy import listed
     from hub.radio.listings import latest_episodes
     from hub.stories.filters import card_queryset
     from hub.stories.models import StoryPage
 
-    stories = card_queryset(StoryPage.objects.live().public().filter(locale=page.locale)).order_by(
+    viewer = _viewer(context)
+    stories = card_queryset(listed(StoryPage.objects.filter(locale=page.locale), viewer)).order_by(
         "-publication_date", "-pk"
     )[:6]
-    return {"stories": list(stories), "episodes": latest_episodes(page.locale, 4)}
+    return {"stories": list(stories), "episodes": latest_episodes(page.locale, 4, viewer)}
 
 
 @register.simple_tag(takes_context=True)
@@ -116,50 +131,52 @@ def show_episode_page(context, show):
     from hub.radio.listings import attach_shows, show_episodes
 
     request = context.get("request")
-    page = Paginator(show_episodes(show), EPISODES_PER_PAGE).get_page(request.GET.get("page") if request else 1)
+    episodes = show_episodes(show, _viewer(context))
+    page = Paginator(episodes, EPISODES_PER_PAGE).get_page(request.GET.get("page") if request else 1)
     page.object_list = attach_shows(page.object_list)
     return page
 
 
-@register.simple_tag
-def index_shows(page):
+@register.simple_tag(takes_context=True)
+def index_shows(context, page):
     from hub.radio.listings import index_shows as shows
 
-    return list(shows(page))
+    return list(shows(page, _viewer(context)))
 
 
-@register.simple_tag
-def latest_episodes(page, count=8):
+@register.simple_tag(takes_context=True)
+def latest_episodes(context, page, count=8):
     from hub.radio.listings import latest_episodes as latest
 
-    return latest(page.locale, count)
+    return latest(page.locale, count, _viewer(context))
 
 
-@register.simple_tag
-def index_campaigns(page):
+@register.simple_tag(takes_context=True)
+def index_campaigns(context, page):
     from hub.campaigns.listings import index_campaigns as campaigns
 
-    return list(campaigns(page))
+    return list(campaigns(page, _viewer(context)))
 
 
-@register.simple_tag
-def campaign_media(page):
+@register.simple_tag(takes_context=True)
+def campaign_media(context, page):
     from hub.campaigns.listings import campaign_media as media
 
-    return media(page)
+    return media(page, _viewer(context))
 
 
-@register.simple_tag
-def story_relations(page):
+@register.simple_tag(takes_context=True)
+def story_relations(context, page):
     """Languages, themes, partners and related episodes of a story page."""
-    from hub.radio.listings import attach_shows, episode_cards, released
+    from hub.access.policy import listed
+    from hub.radio.listings import attach_shows, episode_cards
     from hub.radio.models import EpisodePage
 
     # A preview's page holds its relations in memory (modelcluster's FakeQuerySet, no .live()):
-    # ask the database for the live, public ones among them.
+    # ask the database for those among them the viewer may see.
     chosen = [episode.pk for episode in page.related_episodes.all()]
-    live = EpisodePage.objects.filter(pk__in=chosen).live().public()
-    episodes = episode_cards(released(live)).order_by("-publication_date", "-pk")
+    shown = listed(EpisodePage.objects.filter(pk__in=chosen), _viewer(context))
+    episodes = episode_cards(shown).order_by("-publication_date", "-pk")
     return {
         "languages": list(page.languages.all()),
         "themes": list(page.themes.all()),
@@ -197,13 +214,16 @@ def episode_extras(context, page):
     """Show, player, contributors and related stories of an episode page (computed once per render)."""
 
     def build():
+        from hub.access.policy import listed
         from hub.core.embeds import discovery_url
         from hub.radio.listings import episode_contributors
         from hub.radio.player import episode_player
         from hub.stories.filters import card_queryset
+        from hub.stories.models import StoryPage
 
         request = context.get("request")
-        stories = card_queryset(page.related_stories.live().public()).order_by("-publication_date", "-pk")
+        shown = listed(StoryPage.objects.filter(pk__in=page.related_stories.values("pk")), _viewer(context))
+        stories = card_queryset(shown).order_by("-publication_date", "-pk")
         return {
             "show": page.get_parent().specific,
             "player": episode_player(page, request),

@@ -3,7 +3,9 @@
 The model layer refuses to publish a page whose consent does not cover the website, whichever
 way it is published; under Wagtail's own command that refusal would be an exception that stops
 every other page due in the same run. Here a refused revision is taken off the schedule, the
-reason is written to the page's history, and the others are published as usual.
+reason is written to the page's history, and the others are published as usual. Then the
+chapters and transcripts of episodes whose public release has just come are written to the public
+storage (hub.feeds.files): until their release they have none.
 """
 
 import logging
@@ -23,7 +25,20 @@ class Command(WagtailCommand):
     def handle(self, *args, **options):
         if not options.get("dryrun"):
             self.refuse_without_consent()
-        return super().handle(*args, **options)
+        result = super().handle(*args, **options)
+        if not options.get("dryrun"):
+            self.publish_released_files()
+        return result
+
+    def publish_released_files(self) -> None:
+        from hub.feeds import cache as feed_cache
+        from hub.feeds import files
+
+        try:
+            if files.publish_released():
+                feed_cache.invalidate()  # feeds now link the files
+        except Exception:  # the feeds link the hub's views meanwhile; the next run tries again
+            logger.exception("Could not write the files of released episodes")
 
     def refuse_without_consent(self) -> None:
         due = Revision.objects.filter(approved_go_live_at__lt=timezone.now()).select_related("content_type")
