@@ -53,7 +53,6 @@ def objects(world, django_db_blocker):
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
     from wagtail.images.tests.utils import get_test_image_file
-    from wagtail.models import Collection
 
     from hub.consent.models import TakedownNotice, TakedownReport
     from hub.partners.models import PartnerFeedToken, PullReceipt
@@ -61,11 +60,16 @@ def objects(world, django_db_blocker):
     from hub.stories.models import Theme
 
     with django_db_blocker.unblock():
-        root = Collection.get_first_root_node()
-        document = get_document_model()(title="Our minutes", collection=root)
+        # Radio Ours' own collection (hub.consent.editor_permissions), uploaded by its editor.
+        from hub.partners.models import OrganisationMedia
+
+        ours = OrganisationMedia.objects.get(translation_key=world.partners["ours"].translation_key).collection
+        document = get_document_model()(title="Our minutes", collection=ours, uploaded_by_user=world.users["editor"])
         document.file.save("role-minutes.pdf", ContentFile(b"%PDF-1.4 minutes"), save=False)
         document.save()
-        image = get_image_model().objects.create(title="Our photo", file=get_test_image_file(), collection=root)
+        image = get_image_model().objects.create(
+            title="Our photo", file=get_test_image_file(), collection=ours, uploaded_by_user=world.users["editor"]
+        )
         token = PartnerFeedToken(partner=world.partners["ours"], label="Playout")
         token.set_new_token()
         token.save()

@@ -257,6 +257,44 @@ ROUTES: dict[str, Entry] = {
         "an editor of another organisation gets no embargoed master",
     ),
     "hub_audio_status": Entry("admin", [_staff_only(lambda world: "/admin/audio/status/", editor={200, 302, 403})]),
+    # Wagtail's admin pages API, scoped to the user's organisation by a hook of the hub
+    # (hub.consent.wagtail_hooks); per role: ROLE_ROUTES below and tests/permissions.
+    "wagtailadmin_api:pages:listing": Entry(
+        "admin", [_staff_only(lambda world: "/admin/api/main/pages/", editor={200})]
+    ),
+    "wagtailadmin_api:pages:detail": Entry(
+        "admin",
+        [
+            _staff_only(
+                lambda world: f"/admin/api/main/pages/{world.episodes['draft'].pk}/",
+                moderator={200, 404},
+                editor={200, 404},
+            )
+        ],
+        "scoped like the listing",
+    ),
+    "wagtailadmin_api:pages:find": Entry(
+        "admin",
+        [
+            _staff_only(
+                lambda world: "/admin/api/main/pages/find/?html_path=/",
+                moderator={200, 302, 400, 404},
+                editor={200, 302, 400, 404},
+            )
+        ],
+        "scoped like the listing",
+    ),
+    "wagtailadmin_api:pages:action": Entry(
+        "admin",
+        [
+            _staff_only(
+                lambda world: f"/admin/api/main/pages/{world.episodes['draft'].pk}/action/publish/",
+                moderator={400, 403, 404, 405},
+                editor={400, 403, 404, 405},
+            )
+        ],
+        "POST only; Wagtail's page permissions",
+    ),
     "hub_ops_jobs": Entry(
         "admin", [_staff_only(lambda world: "/admin/jobs/", moderator={200, 302}, editor={302, 403})]
     ),
@@ -482,11 +520,12 @@ ROLE_ROUTES: dict[str, dict[str, set[str]]] = {
     "wagtailadmin_api:images:detail": EVERYONE_OK,
     "wagtailadmin_api:images:find": ALL_MISSING,
     "wagtail_bulk_action": ALL_MISSING,  # an unknown action in the sample
-    # --- documents and images: a shared library, scoped by collection, not by organisation --------
-    **{
-        f"wagtaildocs:{name}": WRITERS
-        for name in ("add", "add_multiple", "delete", "document_usage", "edit", "index", "index_results")
-    },
+    # --- documents and images: one collection per organisation (hub.consent.editor_permissions) ----
+    # Adding and listing: every writer, each in and of their own organisation's collection. One
+    # document or image (Radio Ours', uploaded by its editor): chosen by its organisation's people,
+    # changed, deleted and inspected by its uploader only (Wagtail's ownership rule).
+    **{f"wagtaildocs:{name}": WRITERS for name in ("add", "add_multiple", "index", "index_results")},
+    **{f"wagtaildocs:{name}": NOBODY for name in ("delete", "document_usage", "edit")},
     **{
         f"wagtaildocs:{name}": ALL_POST_ONLY
         for name in (
@@ -497,12 +536,10 @@ ROLE_ROUTES: dict[str, dict[str, set[str]]] = {
         )
     },
     "wagtaildocs_chooser:create": WRITERS,
-    "wagtaildocs_chooser:chosen": WRITERS,
+    "wagtaildocs_chooser:chosen": OWN_PAGE,
     "wagtaildocs_chooser:*": EVERYONE_OK,
-    **{
-        f"wagtailimages:{name}": WRITERS
-        for name in ("add", "add_multiple", "delete", "edit", "image_usage", "index", "index_results", "preview")
-    },
+    **{f"wagtailimages:{name}": WRITERS for name in ("add", "add_multiple", "index", "index_results")},
+    **{f"wagtailimages:{name}": NOBODY for name in ("delete", "edit", "image_usage", "preview")},
     **{
         f"wagtailimages:{name}": ALL_POST_ONLY
         for name in (
@@ -515,8 +552,8 @@ ROLE_ROUTES: dict[str, dict[str, set[str]]] = {
     "wagtailimages:url_generator": _roles(MISSING, MISSING, DENIED),  # the URL generator is not installed
     "wagtailimages:url_generator_output": _roles(MISSING, MISSING, DENIED),
     "wagtailimages_chooser:create": WRITERS,
-    "wagtailimages_chooser:chosen": WRITERS,
-    "wagtailimages_chooser:select_format": WRITERS,
+    "wagtailimages_chooser:chosen": OWN_PAGE,
+    "wagtailimages_chooser:select_format": OWN_PAGE,
     "wagtailimages_chooser:*": EVERYONE_OK,
     # --- snippets of hub models and their choosers, one model at a time -----------------------------
     "wagtailsnippets:index": NOBODY,
