@@ -57,9 +57,10 @@ PY = sys.executable
 SECRET = "bench-only-not-secret-Fa7#Ul2!Ts9@Qw4&Zx1^Pl6*Mn3%Rb8(Kc5)Dv0-Gh2+Yt7"  # noqa: S105
 HTTPS = {"X-Forwarded-Proto": "https"}
 PHASES = ("baseline", "cache", "database", "idle", "recycling", "kill")
-# gunicorn's access records: worker pid, status, microseconds, request line (parsed per phase).
-ACCESS_FORMAT = 'access %(p)s %(s)s %(D)s "%(r)s"'
-ACCESS_RECORD = re.compile(r'access <(\d+)> (\d{3}) (\d+) "(\S+) (\S+)')
+# gunicorn's access records: worker pid, status, microseconds, the page cache's answer (X-Hub-Cache:
+# hit, miss or -), request line (parsed per phase).
+ACCESS_FORMAT = 'access %(p)s %(s)s %(D)s %({x-hub-cache}o)s "%(r)s"'
+ACCESS_RECORD = re.compile(r'access <(\d+)> (\d{3}) (\d+) (\S+) "(\S+) (\S+)')
 
 WRK_SCRIPT = r"""
 local threads = {}
@@ -517,12 +518,12 @@ class Bench:
                 if status not in (200, 302):
                     raise BenchError(f"{name} ({path}) answered {status} before any fault:\n{tail(self.web_log, 30)}")
 
-    def access_records(self, offset: int) -> list[tuple[int, int, int, str]]:
-        """(pid, status, microseconds, path) of gunicorn's access records written after ``offset``."""
+    def access_records(self, offset: int) -> list[tuple[int, int, int, str, str]]:
+        """(pid, status, microseconds, page cache, path) of gunicorn's access records after ``offset``."""
         with self.web_log.open("rb") as log:
             log.seek(offset)
             text = log.read().decode(errors="replace")
-        return [(int(p), int(s), int(d), path) for p, s, d, _method, path in ACCESS_RECORD.findall(text)]
+        return [(int(p), int(s), int(d), c, path) for p, s, d, c, _method, path in ACCESS_RECORD.findall(text)]
 
     def load(self, label: str, paths: list[str], urls: dict[str, str], inject=None, restore=None) -> dict:
         """wrk for --seconds; the fault (if any) runs over the middle third."""
@@ -558,7 +559,12 @@ class Bench:
         injected = inject is not None or restore is not None
         recovery = probe.recovery(fault.end_at) if injected and fault.end_at is not None else None
         records = self.access_records(offset)
-        by_path = Counter((path, status) for _pid, status, _us, path in records if path != "/healthz")
+        by_path = Counter((path, status) for _pid, status, _us, _cache, path in records if path != "/healthz")
+        slow = Counter(
+            f"{path} (page cache {cache})"
+            for _pid, _status, us, cache, path in records
+            if path != "/healthz" and us > 10 * max(1000, result.get("p50", 0))
+        )
         bad_paths = {f"{path} {status}": n for (path, status), n in sorted(by_path.items()) if status >= 400}
         measured = {
             "label": label,
@@ -572,6 +578,8 @@ class Bench:
         say(" | ".join(row(measured)))  # at once, so that an interrupted run still tells something
         if bad_paths:
             say(f"non-2xx/3xx by URL (gunicorn's records): {bad_paths}")
+        if slow:
+            say(f"answers slower than 10 x p50 in gunicorn's records: {dict(slow)}")
         return measured
 
     def database_down(self) -> None:
