@@ -17,7 +17,7 @@ GUNICORN_MAX_MEMORY_MB      a worker whose resident memory passes this restarts 
                             request (default 512; 0 = never)
 GUNICORN_MAX_REQUESTS       restart a worker after this many requests, plus a random jitter of up
                             to half of it (default 0 = never; memory is watched instead)
-GUNICORN_RESTART_SPACING    seconds that must pass after one worker's restart (from its exit)
+GUNICORN_RESTART_SPACING    seconds that must pass after one worker's replacement has booted
                             before another worker of the node may restart (default 2)
 FORWARDED_ALLOW_IPS         proxies whose X-Forwarded-* headers are trusted (default 127.0.0.1)
 HUB_LOG_FORMAT              json (default) or plain
@@ -110,8 +110,9 @@ def _turns_path(master_pid: int) -> str:
 def _turn(worker, update) -> bool:
     """Run ``update(state) -> bool`` on the node's restart record, under an exclusive file lock.
 
-    The record is "<pid of the restarting worker> <decided at> <exited at>" (wall-clock seconds);
-    every worker of one master shares it. An unreadable record lets the worker restart.
+    The record is "<pid of the last worker that restarted> <decided at> <a worker booted at>"
+    (wall-clock seconds); every worker of one master shares it. An unreadable record lets the
+    worker restart.
     """
     try:
         fd = os.open(_turns_path(worker.ppid), os.O_RDWR | os.O_CREAT, 0o600)
@@ -132,30 +133,37 @@ def _turn(worker, update) -> bool:
         os.close(fd)  # releases the lock
 
 
+# A restart whose replacement never booted stops blocking the others after this long.
+STUCK_RESTART_SECONDS = graceful_timeout + timeout + 5
+
+
 def _take_turn(worker) -> bool:
-    """True if this worker may restart now: no other one is restarting or has just restarted."""
+    """True if this worker may restart now: no other one is waiting for its replacement.
+
+    A turn ends when the replacement has booted, not when the old worker exits: a large Python
+    process can take seconds to finish exiting, and gunicorn forks the replacement only then.
+    """
     now = time.time()
 
     def update(state):
-        pid, decided, exited = state
-        if pid == worker.pid and exited < decided:
+        pid, decided, booted = state
+        if pid == worker.pid and booted < decided:
             return False  # another thread of this worker took the turn already
-        restarting = exited < decided and now - decided < graceful_timeout + 5
-        if restarting or now - exited < RESTART_SPACING:
+        waiting = booted < decided and now - decided < STUCK_RESTART_SECONDS
+        if waiting or now - booted < RESTART_SPACING:
             return False
-        state[:] = [worker.pid, now, 0.0]
+        state[:] = [worker.pid, now, booted]
         return True
 
     return _turn(worker, update)
 
 
-def worker_exit(server, worker):
-    """In the exiting worker: its turn is over once its replacement has had a moment to start."""
+def post_worker_init(worker):
+    """In a worker that has just booted (a replacement, or one of the first): the turn is over."""
     if MAX_MEMORY_MB > 0 or MAX_REQUESTS > 0:
 
         def update(state):
-            if state[0] == worker.pid:
-                state[2] = time.time()
+            state[2] = time.time()
             return True
 
         _turn(worker, update)
