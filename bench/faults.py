@@ -364,6 +364,9 @@ class Bench:
         self.web_port = 0
         self.web_log = self.scratch / "gunicorn.log"
         self.worker: subprocess.Popen | None = None
+        self.worker_lock = threading.RLock()
+        self.worker_restarts: list[str] = []
+        self.stopping = threading.Event()
         self.retired: list[subprocess.Popen] = []
         self.loads: list[float] = []
 
@@ -387,8 +390,13 @@ class Bench:
         return self.make_site()
 
     def teardown(self) -> None:
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a second Ctrl+C must not cut this short
+            signal.signal(signum, signal.SIG_IGN)
+        self.stopping.set()
         say("stopping everything the bench started")
-        for process in [self.web, self.worker, *self.retired]:
+        with self.worker_lock:
+            processes = [self.web, self.worker, *self.retired]
+        for process in processes:
             if process is None or process.poll() is not None:
                 continue
             if process is self.web:
@@ -489,15 +497,35 @@ class Bench:
                 os.killpg(self.web.pid, signal.SIGKILL)
                 self.web.wait(timeout=10)
 
-    def start_worker(self) -> subprocess.Popen:
-        if self.worker is not None:
-            self.retired.append(self.worker)
-        with (self.scratch / "worker.log").open("ab") as log:
-            self.worker = subprocess.Popen(
-                [PY, "manage.py", "rqworker", "audio", "default", "--with-scheduler"], cwd=ROOT, env=self.env,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
-        return self.worker
+    def start_worker(self) -> subprocess.Popen | None:
+        with self.worker_lock:
+            if self.stopping.is_set():
+                return None
+            if self.worker is not None:
+                self.retired.append(self.worker)
+            with (self.scratch / "worker.log").open("ab") as log:
+                self.worker = subprocess.Popen(
+                    [PY, "manage.py", "rqworker", "audio", "default", "--with-scheduler"], cwd=ROOT, env=self.env,
+                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                )  # fmt: skip
+            return self.worker
+
+    def supervise_worker(self) -> None:
+        """What systemd does for deploy/systemd/hub-worker@.service (``Restart=on-failure``,
+        ``RestartSec=5``): a worker that exits with an error or a signal is started again 5 s later.
+
+        RQ's worker quits when Redis goes away while it watches a job (the cache outage kills the
+        one Redis that also holds the queues); each restart is noted in ``worker_restarts``.
+        """
+        while not self.stopping.wait(0.5):
+            worker = self.worker
+            if worker is None or worker.poll() is None or worker.returncode == 0:
+                continue
+            self.worker_restarts.append(f"{time.strftime('%H:%M:%S', time.gmtime())} (exit {worker.returncode})")
+            say(f"the RQ worker exited ({worker.returncode}); starting it again in 5 s, as systemd would")
+            if self.stopping.wait(5):
+                return
+            self.start_worker()
 
     def gunicorn_workers(self) -> set[int]:
         """PIDs of the gunicorn master's children right now."""
@@ -639,12 +667,11 @@ class Bench:
         if not wait_for(lambda: progress()["progress"] >= 10, timeout=600, interval=0.2):
             raise BenchError(f"the render never got to 10 %:\n{tail(self.scratch / 'worker.log')}")
         running = progress()
-        kill_tree(self.worker.pid)  # the worker, its work horse (a session of its own) and ffmpeg
-        self.worker.wait(timeout=30)
+        killed = self.worker
+        kill_tree(killed.pid)  # the worker, its work horse (a session of its own) and ffmpeg
+        killed.wait(timeout=30)
         killed_at = time.monotonic()
-        say(f"render killed at {running['progress']} %; a new worker starts in 5 s")
-        time.sleep(5)
-        self.start_worker()
+        say(f"render killed at {running['progress']} %; the supervisor starts a new worker in 5 s")
         resumed = ready = None
         deadline = killed_at + (900 if self.args.quick else 1800)
         current = running
@@ -793,6 +820,7 @@ def main() -> None:
     try:
         urls = bench.setup()
         bench.start_worker()
+        threading.Thread(target=bench.supervise_worker, daemon=True).start()
         bench.start_web()
         bench.warm(urls)
         public = [urls["feed"], urls["page"]]
@@ -866,6 +894,11 @@ def main() -> None:
         print(
             f"\nkill -9 mid-render: running again after {render['resumed'] or 0:.1f} s, {render['status']} after "
             f"{render['ready'] or 0:.1f} s; {render['loudness']}"
+        )
+    if bench.worker_restarts:
+        print(
+            f"\nThe RQ worker exited and was started again 5 s later (as systemd's Restart=on-failure) at: "
+            f"{', '.join(bench.worker_restarts)} UTC{' (one of them after the kill -9)' if render else ''}"
         )
     print("\nTargets (issue 13)\n")
     print(table(verdicts(results, render, skipped)))
