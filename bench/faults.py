@@ -20,10 +20,12 @@ for media. Then, per fault, a bounded ``wrk`` load (``--connections`` keep-alive
   runs again and until it is ready (on its loudness target) is measured.
 
 Printed per fault: requests, non-2xx/3xx responses by status, client timeouts, p50 and p99
-latency, and the recovery time: how long after the fault ended until an *uncached* page (a probe
-that needs the database, ten times a second) answers 200 for good. Then a summary of the issue's
-targets with PASS/FAIL. ``--quick`` shortens every phase (a check of a few minutes; the numbers
-are then indicative only). ``--keep`` leaves the temporary folder (logs) in place.
+latency, and the recovery time: how long after the fault ended (the service back) until the node's
+``/healthz`` (probed ten times a second alongside the load) answers "ok" for good. Then a summary
+of the issue's targets with PASS/FAIL. The RQ worker runs under a supervisor that starts it again
+5 s after it failed, as systemd does for deploy/systemd/hub-worker@.service. ``--quick`` shortens
+every phase (a check of a few minutes; the numbers are then indicative only). ``--keep`` leaves
+the temporary folder (logs) in place. bench/README.md explains how to read the output.
 """
 
 from __future__ import annotations
