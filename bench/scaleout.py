@@ -40,7 +40,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-from common import free_port
+from common import free_port, publish_show
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -224,28 +224,10 @@ class Bench:
     # --- (b) feeds --------------------------------------------------------------------------
 
     def make_feed(self) -> int:
-        from wagtail.models import Locale, Page, Site
-
         from hub.audio.models import AudioAsset, AudioStatus
-        from hub.core.factories import HomePageFactory
-        from hub.radio.factories import EpisodePageFactory, RadioIndexPageFactory, ShowPageFactory
 
-        locale, _ = Locale.objects.get_or_create(language_code="en")
-        root = Page.get_first_root_node()
-        for stale in root.get_children():
-            stale.delete()
-        home = HomePageFactory(parent=root, slug="home", locale=locale)
-        Site.objects.update_or_create(
-            is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
-        )
-        radio = RadioIndexPageFactory(parent=home)
-        show = ShowPageFactory(parent=radio, slug="voices")
-        for page in (home, radio, show):
-            page.save_revision().publish()
         assets = list(AudioAsset.objects.filter(status=AudioStatus.READY).order_by("pk"))
-        for index in range(self.args.feed_episodes):
-            episode = EpisodePageFactory(parent=show, audio=assets[index % len(assets)], title=f"Episode {index + 1}")
-            episode.save_revision().publish()
+        show, _ = publish_show(self.args.feed_episodes, lambda index: assets[index % len(assets)])
         return show.pk
 
     def serve_round(self, show_id: int, workers: int, cache: str) -> dict:

@@ -12,7 +12,9 @@ peaks, a chapter, a transcript, a Wagtail document or a consent record's evidenc
 
 The rules themselves live where they always lived (consent gates, partner windows, release
 times); this module only calls them, so there is one place to ask and nothing to keep in step.
-Anything it does not know is refused: an unknown type, a missing viewer, an unknown channel.
+Anything it does not know is refused: an unknown type, a missing viewer, an unknown channel. A
+rule that fails is a refusal, except when the database cannot be reached: that is no answer, and
+the error goes to the caller.
 
 ``visible(viewer, pages, channel)`` answers the same question for a whole queryset of pages, in
 one query: every listing, search, the sitemap and the feeds ask it, and the check of one page is
@@ -29,12 +31,16 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 WEBSITE = "website"  # pages, players, embeds, story and campaign clips, documents
 PODCAST = "podcast"  # public feeds and their enclosures, chapters and transcripts
 PARTNER = "partner"  # a partner token's feed and downloads
 CHANNELS = (WEBSITE, PODCAST, PARTNER)
+
+# The database could not be reached: raised as it is, whatever the rule.
+DATABASE_OUTAGE = (OperationalError, InterfaceError)
 
 # Renditions the public may hear; the broadcast master is for partners only.
 PUBLIC_PRESETS = frozenset({"podcast-mp3", "lowband-opus"})
@@ -98,6 +104,10 @@ def may_see(viewer: Viewer | None, obj, channel: str = WEBSITE) -> Decision:
         if isinstance(obj, kind):
             try:
                 decision = rule(viewer, obj, channel)
+            except DATABASE_OUTAGE:
+                # No answer at all, neither a pass nor a refusal: the caller serves its remembered
+                # decision (hub.feeds.cache.decided) or a 503, never a 404 for something that exists.
+                raise
             except Exception as exc:  # a broken rule is a refusal, never a pass
                 return refuse(f"the rule for {type(obj).__name__} failed: {exc.__class__.__name__}")
             return decision if isinstance(decision, Decision) else refuse("a rule gave no decision")

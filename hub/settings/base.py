@@ -224,7 +224,8 @@ HUB_AUDIO_MAX_DURATION_SECONDS = float(os.environ.get("HUB_AUDIO_MAX_DURATION_SE
 # pipeline is doing, so a live run never looks dead; the workers' sweep (hub.audio.tasks.
 # requeue_stale) queues a dead one again.
 HUB_AUDIO_HEARTBEAT_SECONDS = int(os.environ.get("HUB_AUDIO_HEARTBEAT_SECONDS", "10"))
-HUB_AUDIO_STALE_SECONDS = int(os.environ.get("HUB_AUDIO_STALE_SECONDS", "45"))
+# Three missed heartbeats; with the sweep every 15 s a dead run is queued again within 45 s.
+HUB_AUDIO_STALE_SECONDS = int(os.environ.get("HUB_AUDIO_STALE_SECONDS", "30"))
 HUB_AUDIO_TEMP_DIR = os.environ.get("HUB_AUDIO_TEMP_DIR") or None
 
 # --- Feeds and partner feeds (hub/feeds, hub/partners) --------------------------------

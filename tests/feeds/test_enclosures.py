@@ -83,3 +83,25 @@ def test_unpublished_or_embargoed_audio_is_not_served(client, show):
     embargoed = make_episode(show, public_release_at=timezone.now() + timedelta(days=1))
     assert client.get(f"/feeds/episodes/{draft.pk}.mp3").status_code == 404
     assert client.get(f"/feeds/episodes/{embargoed.pk}.mp3").status_code == 404
+
+
+def test_the_database_going_away_during_the_decision_serves_the_remembered_one(client, episode):
+    """Found by bench/faults.py: an enclosure asked for as PostgreSQL stopped was answered 503.
+
+    The episode was read, then the consent rule's query failed; the policy took that for a
+    refusal, so the view raised Http404 and the 404 page, needing the database, ended as a 503.
+    """
+    from django.db import OperationalError, connection
+
+    url = f"/feeds/episodes/{episode.pk}.mp3"
+    assert client.get(url).status_code == 200  # decided, and the decision remembered
+
+    def consent_tables_gone(execute, sql, params, many, context):
+        if "consent" in sql:
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(consent_tables_gone):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == payload("podcast-mp3", episode.audio.pk, 20_000)

@@ -35,9 +35,14 @@ def test_a_run_silent_for_longer_than_the_threshold_is_queued_again(settings):
 
 
 def test_the_default_threshold_finds_a_dead_run_within_a_minute(settings):
+    """Dead after three missed heartbeats, queued again by the next sweep: with the new worker's
+    start and the claim, running again within a minute (bench/faults.py measures it)."""
     from django.conf import settings as live
 
-    assert live.HUB_AUDIO_HEARTBEAT_SECONDS * 3 <= live.HUB_AUDIO_STALE_SECONDS <= 60
+    from hub.ops.jobs import SWEEP_SECONDS
+
+    assert live.HUB_AUDIO_HEARTBEAT_SECONDS * 3 <= live.HUB_AUDIO_STALE_SECONDS
+    assert live.HUB_AUDIO_STALE_SECONDS + SWEEP_SECONDS <= 45
 
 
 def test_try_again_reports_what_it_would_do():

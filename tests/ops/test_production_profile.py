@@ -140,3 +140,19 @@ def test_upload_limits_come_from_the_environment():
     assert limits.split() == ["1000000000", "5000000", "7000000"]
     defaults = settings_of(BASE_ENV, "s.WAGTAILIMAGES_MAX_UPLOAD_SIZE, s.WAGTAILDOCS_MAX_UPLOAD_SIZE")
     assert defaults.split() == [str(10 * 1024 * 1024), str(20 * 1024 * 1024)]
+
+
+def test_the_wsgi_module_loads_the_url_configuration():
+    """gunicorn forks its workers from a master that imported hub.wsgi: nothing left to import on a first page."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HUB_", "DATABASE", "REDIS"))}
+    code = "import sys, hub.wsgi; print(sorted(m for m in ('hub.urls', 'wagtail.admin.urls') if m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**inherited, **BASE_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == "['hub.urls', 'wagtail.admin.urls']"

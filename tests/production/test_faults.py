@@ -9,14 +9,10 @@ and a render whose worker is killed with SIGKILL must be taken up again by a new
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
 import socket
 import subprocess
 import sys
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -31,7 +27,7 @@ from tests.feeds.conftest import add_renditions
 from tests.ops.gate import Gate
 
 from .conftest import PRIVATE_BUCKET, database_url, production_env
-from .services import ROOT, Process, free_port, tail, wait_for
+from .services import ROOT, Process, free_port, kill_tree, tail, wait_for
 from .site import add_episode, make_show
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -96,30 +92,6 @@ def content(hub_settings):
         "enclosure": f"/feeds/episodes/{episode.pk}.mp3",
         "partner feed": f"/feeds/partners/{raw}/feed.xml",
     }
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (RQ's work horse runs in a session of its own, ffmpeg under it)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def kill_tree(pid: int) -> None:
-    """SIGKILL a process and everything below it, at once (kill -9 of a worker mid-render)."""
-    for target in [pid, *descendants(pid)]:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(target, signal.SIGKILL)
 
 
 def get(node, path, **headers):

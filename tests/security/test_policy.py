@@ -101,3 +101,16 @@ def test_withdrawal_release_and_unpublish_change_the_answer_at_once(world, clien
     assert client.get(url).status_code == 200, "the embargo ended: the very next request is served"
     EpisodePage.objects.get(pk=episode.pk).unpublish()
     assert client.get(url).status_code == 404, "unpublished: refused at once"
+
+
+def test_a_database_outage_in_a_rule_is_no_answer_rather_than_a_refusal(world):
+    """The error reaches the caller (a remembered decision or a 503), never a 404 for a released episode."""
+    from django.db import OperationalError, connection
+
+    episode = world.episodes["released"]
+
+    def database_gone(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with connection.execute_wrapper(database_gone), pytest.raises(OperationalError):
+        may_see(Viewer(), episode, PODCAST)
