@@ -158,12 +158,21 @@ def _take_turn(worker) -> bool:
     return _turn(worker, update)
 
 
+def post_fork(server, worker):
+    """In the new worker, at once: when it was forked (see post_worker_init)."""
+    worker.hub_forked_at = time.time()
+
+
 def post_worker_init(worker):
-    """In a worker that has just booted (a replacement, or one of the first): the turn is over."""
+    """In a worker that has just booted: if it was forked after the current turn was taken, it is
+    that restart's replacement, and the turn is over. A first worker that is only now done booting
+    (slowly, on a busy machine) ends no turn: it was forked before the decision."""
     if MAX_MEMORY_MB > 0 or MAX_REQUESTS > 0:
+        forked_at = getattr(worker, "hub_forked_at", time.time())
 
         def update(state):
-            state[2] = time.time()
+            if forked_at >= state[1]:
+                state[2] = time.time()
             return True
 
         _turn(worker, update)
