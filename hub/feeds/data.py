@@ -696,6 +696,11 @@ def next_partner_change(live, now: datetime) -> datetime | None:
 
 
 def partner_release_time(episode: dict, now: datetime) -> datetime:
+    """When partners get an episode (its date in their feed): the partner release, else the public release,
+    else first publication; ``now`` only for a row that was never published (not in any feed).
+
+    The one home of this rule; :func:`partner_episodes` and :func:`next_partner_change` are its query form.
+    """
     return episode["partner_release_at"] or episode["public_release_at"] or episode["first_published_at"] or now
 
 

@@ -386,3 +386,23 @@ def test_publishing_updates_partner_feeds(client, show, token):
     page.title = "After"
     publish(page)
     assert "After" in items_of(feed(client, token[1]))
+
+
+def test_partner_pub_date_is_the_partner_release_else_the_public_release_else_publication(client, show, token):
+    """One rule for when partners get an episode: the date in their feed follows it, in this order."""
+    from email.utils import parsedate_to_datetime
+
+    now = timezone.now().replace(microsecond=0)
+    both = make_episode(
+        show, title="Both", partner_release_at=now - timedelta(days=3), public_release_at=now - timedelta(days=1)
+    )
+    public_only = make_episode(show, title="Public only", public_release_at=now - timedelta(days=2))
+    neither = make_episode(show, title="Neither")
+    items = items_of(feed(client, token[1]))
+
+    def pub_date(title):
+        return parsedate_to_datetime(items[title].findtext("pubDate"))
+
+    assert pub_date("Both") == both.partner_release_at
+    assert pub_date("Public only") == public_only.public_release_at
+    assert pub_date("Neither") == neither.first_published_at.replace(microsecond=0)
