@@ -406,3 +406,25 @@ def test_partner_pub_date_is_the_partner_release_else_the_public_release_else_pu
     assert pub_date("Both") == both.partner_release_at
     assert pub_date("Public only") == public_only.public_release_at
     assert pub_date("Neither") == neither.first_published_at.replace(microsecond=0)
+
+
+def test_feed_and_download_pick_the_partners_rendition_by_one_rule(client, show, token):
+    """Preferred format first, never an empty file: the download serves what the feed advertises."""
+    from hub.audio.models import Rendition
+
+    episode = make_episode(show, title="Empty WAV")
+    Rendition.objects.filter(asset=episode.audio, preset="broadcast-wav").update(size_bytes=0)
+    enclosure = items_of(feed(client, token[1]))["Empty WAV"].find("enclosure")
+    assert enclosure.get("url").endswith(f"/episodes/{episode.pk}.mp3")
+    base = f"/feeds/partners/{token[1]}/episodes/{episode.pk}"
+    assert client.get(f"{base}.mp3").status_code == 200
+    assert client.get(f"{base}.wav").status_code == 404  # the empty preferred file is never delivered
+
+
+def test_a_partner_may_fetch_the_other_delivery_format_by_its_url(client, show, partner, token):
+    partner.preferred_format = "podcast-mp3"
+    partner.save()
+    episode = make_episode(show, title="Both formats")
+    base = f"/feeds/partners/{token[1]}/episodes/{episode.pk}"
+    assert client.get(f"{base}.wav")["Content-Type"] == "audio/wav"
+    assert client.get(f"{base}.opus").status_code == 404  # not a delivery format
