@@ -21,14 +21,13 @@ from hub.feeds.podcast import render_podcast
 from hub.feeds.views import rendition_response
 from hub.radio.models import EpisodePage
 
-from .access import authenticate, not_found
+from .access import PRIVATE_HEADERS, authenticate, not_found
 from .models import PullReceipt, delivery_rendition
 
 logger = logging.getLogger(__name__)
 
 TOKEN_PLACEHOLDER = "HUB-PARTNER-TOKEN-PLACEHOLDER"  # noqa: S105 (a marker, not a secret)
 SIGNED_URL_SECONDS = 300  # a partner's signed URL: long enough to start the download, no longer
-PRIVATE_HEADERS = {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
 
 
 @require_safe

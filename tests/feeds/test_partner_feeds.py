@@ -428,3 +428,24 @@ def test_a_partner_may_fetch_the_other_delivery_format_by_its_url(client, show, 
     base = f"/feeds/partners/{token[1]}/episodes/{episode.pk}"
     assert client.get(f"{base}.wav")["Content-Type"] == "audio/wav"
     assert client.get(f"{base}.opus").status_code == 404  # not a delivery format
+
+
+def test_every_answer_to_a_token_url_carries_the_same_private_headers(client, show, token):
+    """One set of private headers for the partner exchange; each answer keeps its own caching."""
+    from hub.partners.access import PRIVATE_HEADERS
+
+    assert PRIVATE_HEADERS == {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
+    episode = make_episode(show)
+    base = f"/feeds/partners/{token[1]}"
+    answers = {
+        "feed": feed(client, token[1]),
+        "download": client.get(f"{base}/episodes/{episode.pk}.wav"),
+        "takedown list": client.get(f"{base}/takedowns.json"),
+    }
+    for name, response in answers.items():
+        assert response.status_code == 200, name
+        for header, value in PRIVATE_HEADERS.items():
+            assert response[header] == value, (name, header)
+    assert answers["feed"]["Cache-Control"] == "private, max-age=0, must-revalidate"
+    assert answers["download"]["Cache-Control"] == "private, no-store"
+    assert answers["takedown list"]["Cache-Control"] == "private, no-store"
