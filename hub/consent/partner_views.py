@@ -11,11 +11,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from hub.feeds.data import episode_guid
-from hub.partners.access import authenticate, not_found
+from hub.partners.access import PRIVATE_HEADERS, authenticate, not_found
 
 from .models import TakedownNotice
-
-PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
 
 
 def _notices_for(partner):
@@ -44,7 +42,7 @@ def takedown_list(request, token):
     response = JsonResponse(
         {"partner": feed_token.partner.name, "takedowns": notices}, json_dumps_params={"ensure_ascii": False}
     )
-    for name, value in PRIVATE_HEADERS.items():
+    for name, value in {"Cache-Control": "private, no-store", **PRIVATE_HEADERS}.items():
         response[name] = value
     return response
 
@@ -62,6 +60,6 @@ def acknowledge(request, token, notice_id):
     )
     if not updated and not _notices_for(feed_token.partner).filter(pk=notice_id).exists():
         return not_found()
-    response = HttpResponse(status=204)
+    response = HttpResponse(status=204, headers=PRIVATE_HEADERS)
     response["Cache-Control"] = "no-store"
     return response

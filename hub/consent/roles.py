@@ -35,6 +35,16 @@ TASK_NAME = "Moderators of the organisation approve"
 _UNSET = object()
 
 
+def consent_officers():
+    """The consent officers: active members of the "Consent officers" group (the one list of them).
+
+    Takedown reports go to these people's e-mail addresses.
+    """
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(groups__name=CONSENT_OFFICERS, is_active=True).distinct()
+
+
 def _perms(*codenames: str) -> list[Permission]:
     found = list(Permission.objects.filter(codename__in=codenames))
     missing = set(codenames) - {p.codename for p in found}

@@ -11,7 +11,6 @@ import logging
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
@@ -24,10 +23,9 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .models import ConsentLinkedPage, ConsentRecord, TakedownNotice, TakedownReport
+from .roles import consent_officers
 
 logger = logging.getLogger(__name__)
-
-CONSENT_OFFICERS = "Consent officers"
 
 # Sent after a record's pages were taken down; receivers purge whatever they cache.
 consent_lapsed = Signal()
@@ -198,8 +196,7 @@ def deliver_report(report: TakedownReport) -> bool:
     """E-mail a takedown report to the consent officers, once; failures are kept and retried."""
     if report.emailed_at is not None:
         return False
-    officers = get_user_model().objects.filter(groups__name=CONSENT_OFFICERS, is_active=True).exclude(email="")
-    addresses = sorted({user.email for user in officers})
+    addresses = sorted({user.email for user in consent_officers().exclude(email="")})
     if not addresses:
         _record_delivery(TakedownReport, report.pk, "No active consent officer has an e-mail address.")
         return False

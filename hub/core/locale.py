@@ -26,6 +26,17 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         return super().process_response(request, response)
 
 
+def active_locale():
+    """The Locale of the active language, else the default one (the hub's one rule for "the current locale").
+
+    A language without a Locale row (activated by a URL prefix or a header before an editor added it)
+    reads as the default locale, never as an error.
+    """
+    from wagtail.models import Locale
+
+    return Locale.get_active()
+
+
 def locale_grouped_choices(queryset, locale) -> list:
     """Choices for a translatable model, the ``locale``'s first, the others marked with their language.
 

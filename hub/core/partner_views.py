@@ -25,10 +25,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
 from wagtail.images import get_image_model
-from wagtail.models import Locale
 
 from hub.access.policy import Viewer, listed
 from hub.campaigns.models import CampaignPage
+from hub.core.locale import active_locale
 from hub.partners.models import PartnerOrganisation
 from hub.radio.listings import attach_shows, episode_cards
 from hub.radio.models import EpisodePage
@@ -36,13 +36,6 @@ from hub.stories.filters import card_queryset
 from hub.stories.models import StoryPage
 
 LOGO_RENDITIONS = ("max-240x120|format-webp",)
-
-
-def _active_locale() -> Locale:
-    try:
-        return Locale.get_active()
-    except Locale.DoesNotExist:
-        return Locale.get_default()
 
 
 def partner_queryset(locale):
@@ -81,7 +74,7 @@ def _alternate_urls(name: str, kwargs_by_language: dict[str, dict]) -> dict[str,
 
 @require_safe
 def partner_list(request):
-    locale = _active_locale()
+    locale = active_locale()
     partners = list(partner_queryset(locale).order_by("-is_coordinator", "name"))
     languages = [code for code, _name in settings.LANGUAGES]
     context = {
@@ -93,7 +86,7 @@ def partner_list(request):
 
 @require_safe
 def partner_detail(request, slug):
-    locale = _active_locale()
+    locale = active_locale()
     partner = partner_queryset(locale).filter(slug=slug).first()
     if partner is None:
         raise Http404

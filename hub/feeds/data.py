@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -696,18 +697,12 @@ def next_partner_change(live, now: datetime) -> datetime | None:
 
 
 def partner_release_time(episode: dict, now: datetime) -> datetime:
+    """When partners get an episode (its date in their feed): the partner release, else the public release,
+    else first publication; ``now`` only for a row that was never published (not in any feed).
+
+    The one home of this rule; :func:`partner_episodes` and :func:`next_partner_change` are its query form.
+    """
     return episode["partner_release_at"] or episode["public_release_at"] or episode["first_published_at"] or now
-
-
-def pick_rendition(rows: EpisodeRows, episode: dict, preferred: str) -> dict | None:
-    """The partner's preferred rendition, else the other broadcast-worthy one."""
-    from hub.partners.models import DeliveryFormat
-
-    for preset in [preferred, *(p for p in DeliveryFormat.values if p != preferred)]:
-        rendition = rows.rendition(episode, preset)
-        if rendition is not None and rendition["size_bytes"]:
-            return rendition
-    return None
 
 
 def gather_partner(token, request, token_placeholder: str, *, now: datetime | None = None) -> Gathered:
@@ -715,7 +710,7 @@ def gather_partner(token, request, token_placeholder: str, *, now: datetime | No
 
     The token itself never enters this data (nor the cache): the view puts it into the bytes.
     """
-    from hub.partners.models import DeliveryFormat
+    from hub.partners.models import delivery_rendition
     from hub.radio.categories import split_category
 
     now = now or timezone.now()
@@ -729,7 +724,6 @@ def gather_partner(token, request, token_placeholder: str, *, now: datetime | No
     available = visible(Viewer(partner=partner, now=now), EpisodePage.objects.all(), PARTNER)
     show_by_path = {show.path: show for show in shows}
     show_urls = {show.pk: absolute(base, show.get_url(request)) for show in shows}
-    preferred = partner.preferred_format or DeliveryFormat.BROADCAST_WAV
     language = partner.locale.language_code if partner.locale_id else settings.LANGUAGE_CODE
     limit = getattr(settings, "HUB_PARTNER_FEED_LIMIT", 500)
     with translation.override(language):
@@ -740,7 +734,9 @@ def gather_partner(token, request, token_placeholder: str, *, now: datetime | No
         items = []
         for episode, content in zip(episodes, contents, strict=True):
             show = show_by_path.get(episode["path"][: -Page.steplen])
-            rendition = pick_rendition(rows, episode, preferred)
+            rendition = delivery_rendition(
+                partner, lambda preset, e=episode: rows.rendition(e, preset), size_of=itemgetter("size_bytes")
+            )
             if show is None or rendition is None:
                 continue
             link = f"{show_urls[show.pk]}{episode['slug']}/"

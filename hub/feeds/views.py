@@ -13,6 +13,7 @@ from wagtail.models import Locale
 
 from hub.access.delivery import deliver_rendition
 from hub.access.policy import PODCAST, Viewer, listed, may_see
+from hub.core.locale import active_locale
 from hub.radio.models import EpisodePage, ShowPage
 
 from . import cache as feed_cache
@@ -189,7 +190,7 @@ def _quote(value: str) -> str:
 @require_safe
 def feed_index(request):
     """Every public feed: podcasts (the current language's first), stories and OPML per language."""
-    active = Locale.get_active()
+    active = active_locale()
     shows = sorted(
         listed(ShowPage.objects.all()).select_related("locale"),
         key=lambda show: (show.locale_id != active.pk, show.locale.language_code, show.title),

@@ -43,6 +43,11 @@ from .models import PartnerFeedToken
 
 logger = logging.getLogger(__name__)
 
+# Every answer to a partner's token URL (feed, downloads, takedown list and acknowledgements) carries
+# these: kept out of search engines, and never passed on as a referrer (the token is in the URL).
+# How long an answer may be cached differs per kind, so each view sets its own Cache-Control.
+PRIVATE_HEADERS = {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
+
 PREFIX = "/feeds/partners/"
 _TOKEN_IN_PATH = re.compile(r"(/feeds/partners/)[^/\s?#\"']+")
 _TOKEN_IN_PATH_BYTES = re.compile(rb"(/feeds/partners/)[^/\s?#\"']+")

@@ -37,6 +37,26 @@ class DeliveryFormat(models.TextChoices):
     PODCAST_MP3 = "podcast-mp3", _("Podcast MP3")
 
 
+def delivery_rendition(partner, find, *, size_of, extension_of=None, ext: str | None = None):
+    """The rendition a partner gets, for its feed and its downloads alike (the one home of this rule).
+
+    Its preferred format (broadcast WAV unless it chose otherwise) first, then the other delivery
+    formats; only a rendition that exists and has bytes. ``find(preset)`` gives an episode's
+    rendition of a preset or None, ``size_of`` its size in bytes. A download passes the extension
+    of its URL (``ext``, with ``extension_of`` to read a rendition's): then only a rendition of
+    that extension counts, so a partner fetches either format by its URL but never an empty file.
+    """
+    preferred = partner.preferred_format or DeliveryFormat.BROADCAST_WAV
+    for preset in [preferred, *(p for p in DeliveryFormat.values if p != preferred)]:
+        rendition = find(preset)
+        if rendition is None or not size_of(rendition):
+            continue
+        if ext is not None and extension_of(rendition).lstrip(".") != ext:
+            continue
+        return rendition
+    return None
+
+
 class PartnerOrganisation(TranslatableMixin, index.Indexed, ClusterableModel):
     name = models.CharField(_("name"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=80, allow_unicode=True)

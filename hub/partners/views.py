@@ -8,6 +8,7 @@ signed URL of the private bucket; each one leaves a :class:`PullReceipt`.
 """
 
 import logging
+from operator import attrgetter
 from urllib.parse import quote
 
 from django.utils import timezone
@@ -20,14 +21,13 @@ from hub.feeds.podcast import render_podcast
 from hub.feeds.views import rendition_response
 from hub.radio.models import EpisodePage
 
-from .access import authenticate, not_found
-from .models import DeliveryFormat, PullReceipt
+from .access import PRIVATE_HEADERS, authenticate, not_found
+from .models import PullReceipt, delivery_rendition
 
 logger = logging.getLogger(__name__)
 
 TOKEN_PLACEHOLDER = "HUB-PARTNER-TOKEN-PLACEHOLDER"  # noqa: S105 (a marker, not a secret)
 SIGNED_URL_SECONDS = 300  # a partner's signed URL: long enough to start the download, no longer
-PRIVATE_HEADERS = {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
 
 
 @require_safe
@@ -68,16 +68,6 @@ def partner_feed(request, token):
     return respond(entry)
 
 
-def _rendition_for(episode, partner, ext):
-    preferred = partner.preferred_format or DeliveryFormat.BROADCAST_WAV
-    others = [preset for preset in DeliveryFormat.values if preset != preferred]
-    for preset in [preferred, *others]:
-        rendition = episode.audio.rendition(preset) if episode.audio_id else None
-        if rendition is not None and rendition.extension.lstrip(".") == ext:
-            return rendition
-    return None
-
-
 @require_safe
 def partner_download(request, token, episode_id, ext):
     feed_token, refusal = authenticate(request, token)
@@ -90,7 +80,13 @@ def partner_download(request, token, episode_id, ext):
     # The partner's shows, release window, rights and consent: hub.access.policy asks hub.feeds.data.
     if episode is None or not may_see(Viewer.of_partner(partner, request), episode, PARTNER):
         return not_found()
-    rendition = _rendition_for(episode, partner, ext)
+    rendition = delivery_rendition(
+        partner,
+        lambda preset: episode.audio.rendition(preset) if episode.audio_id else None,
+        size_of=attrgetter("size_bytes"),
+        extension_of=attrgetter("extension"),
+        ext=ext,
+    )
     if rendition is None:
         return not_found()
 

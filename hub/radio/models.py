@@ -440,11 +440,6 @@ class EpisodePage(OrganisationScopedPage, ConsentLinkedPage, Page):
     def is_publicly_released(self) -> bool:
         return self.public_release_at is None or self.public_release_at <= timezone.now()
 
-    @property
-    def partner_release_time(self):
-        """When partners get the episode: the partner release, else the public release, else publication."""
-        return self.partner_release_at or self.public_release_at or self.first_published_at
-
     def serve(self, request, *args, **kwargs):
         # Before its public release an episode exists only for partners (and for editors' previews).
         if not self.is_publicly_released and not getattr(request, "is_preview", False):

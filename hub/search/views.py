@@ -11,10 +11,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from hub.access.policy import Viewer, listed
 from hub.campaigns.models import CampaignPage
+from hub.core.locale import active_locale
 from hub.core.models import StandardPage
 from hub.radio.models import EpisodePage
 from hub.stories.filters import parse_story_filter
@@ -34,13 +35,6 @@ KIND_LABELS = {
 }
 
 
-def _active_locale() -> Locale:
-    try:
-        return Locale.get_active()
-    except Locale.DoesNotExist:
-        return Locale.get_default()
-
-
 def describe(result, terms: list[str]) -> dict:
     """What a result shows: kind, title and excerpt with the query's words marked."""
     kind = next((label for model, label in KIND_LABELS.items() if isinstance(result, model)), _("Page"))
@@ -56,7 +50,7 @@ def describe(result, terms: list[str]) -> dict:
 @require_safe
 def search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
-    locale = _active_locale()
+    locale = active_locale()
     viewer = Viewer.of(request)
     stories_here = listed(StoryPage.objects.filter(locale=locale), viewer)
     story_filter = parse_story_filter(request.GET, locale, stories_here)

@@ -14,7 +14,7 @@ from wagtail.users.models import UserProfile
 from hub.audio.factories import AudioAssetFactory
 from hub.audio.models import AudioStatus
 from hub.consent.models import ConsentRecord, TakedownReport
-from hub.consent.takedown import CONSENT_OFFICERS
+from hub.consent.roles import CONSENT_OFFICERS
 from hub.partners.factories import PartnerOrganisationFactory
 from hub.radio.models import Contributor, audio_publish_problem
 from hub.stories.models import Theme

@@ -12,7 +12,8 @@ from wagtail.search import index
 
 from hub.consent.gates import cleared_for, page_consent_problems
 from hub.consent.models import ConsentRecord, Scope, TakedownReport
-from hub.consent.takedown import CONSENT_OFFICERS, sweep_expired, withdraw
+from hub.consent.roles import CONSENT_OFFICERS
+from hub.consent.takedown import sweep_expired, withdraw
 from hub.stories.models import StoryPage
 
 pytestmark = pytest.mark.django_db

@@ -210,6 +210,7 @@ def test_publish_then_withdraw_takes_everything_down_and_tells_the_partner(
     # The partner acknowledges once its playout system deleted the file.
     ack = client.post(f"/feeds/partners/{raw}/takedowns/{notice.pk}/acknowledge")
     assert ack.status_code == 204
+    assert ack["Referrer-Policy"] == "no-referrer" and ack["X-Robots-Tag"] == "noindex, nofollow"
     assert TakedownNotice.objects.get(pk=notice.pk).acknowledged_at is not None
 
 

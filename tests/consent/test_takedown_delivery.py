@@ -110,3 +110,20 @@ def test_the_sweep_retries_until_the_mail_server_answers(pulled_episode):
     assert deliver_pending() == 2  # the notice and the report
     assert deliver_pending() == 0
     assert len(mail.outbox) == 2
+
+
+def test_the_report_goes_to_the_consent_officers_and_no_one_else(pulled_episode, django_user_model):
+    """One list of consent officers: active members of the group; the report's recipients are that list."""
+    from hub.consent.roles import EDITORS, consent_officers
+
+    record, _episode, _partner = pulled_episode
+    officers = Group.objects.get(name=CONSENT_OFFICERS)
+    away = django_user_model.objects.create_user("away", "away@example.org", "x", is_active=False)
+    away.groups.add(officers)
+    django_user_model.objects.create_superuser("root", "root@example.org", "x")
+    editor = django_user_model.objects.create_user("editor", "editor@example.org", "x")
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    assert [user.username for user in consent_officers()] == ["officer"]
+    apply_lapse(record, "withdrawn")
+    report_mails = [message.to for message in mail.outbox if "takedown report" in message.subject]
+    assert report_mails == [["officer@example.org"]]

@@ -386,3 +386,66 @@ def test_publishing_updates_partner_feeds(client, show, token):
     page.title = "After"
     publish(page)
     assert "After" in items_of(feed(client, token[1]))
+
+
+def test_partner_pub_date_is_the_partner_release_else_the_public_release_else_publication(client, show, token):
+    """One rule for when partners get an episode: the date in their feed follows it, in this order."""
+    from email.utils import parsedate_to_datetime
+
+    now = timezone.now().replace(microsecond=0)
+    both = make_episode(
+        show, title="Both", partner_release_at=now - timedelta(days=3), public_release_at=now - timedelta(days=1)
+    )
+    public_only = make_episode(show, title="Public only", public_release_at=now - timedelta(days=2))
+    neither = make_episode(show, title="Neither")
+    items = items_of(feed(client, token[1]))
+
+    def pub_date(title):
+        return parsedate_to_datetime(items[title].findtext("pubDate"))
+
+    assert pub_date("Both") == both.partner_release_at
+    assert pub_date("Public only") == public_only.public_release_at
+    assert pub_date("Neither") == neither.first_published_at.replace(microsecond=0)
+
+
+def test_feed_and_download_pick_the_partners_rendition_by_one_rule(client, show, token):
+    """Preferred format first, never an empty file: the download serves what the feed advertises."""
+    from hub.audio.models import Rendition
+
+    episode = make_episode(show, title="Empty WAV")
+    Rendition.objects.filter(asset=episode.audio, preset="broadcast-wav").update(size_bytes=0)
+    enclosure = items_of(feed(client, token[1]))["Empty WAV"].find("enclosure")
+    assert enclosure.get("url").endswith(f"/episodes/{episode.pk}.mp3")
+    base = f"/feeds/partners/{token[1]}/episodes/{episode.pk}"
+    assert client.get(f"{base}.mp3").status_code == 200
+    assert client.get(f"{base}.wav").status_code == 404  # the empty preferred file is never delivered
+
+
+def test_a_partner_may_fetch_the_other_delivery_format_by_its_url(client, show, partner, token):
+    partner.preferred_format = "podcast-mp3"
+    partner.save()
+    episode = make_episode(show, title="Both formats")
+    base = f"/feeds/partners/{token[1]}/episodes/{episode.pk}"
+    assert client.get(f"{base}.wav")["Content-Type"] == "audio/wav"
+    assert client.get(f"{base}.opus").status_code == 404  # not a delivery format
+
+
+def test_every_answer_to_a_token_url_carries_the_same_private_headers(client, show, token):
+    """One set of private headers for the partner exchange; each answer keeps its own caching."""
+    from hub.partners.access import PRIVATE_HEADERS
+
+    assert PRIVATE_HEADERS == {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
+    episode = make_episode(show)
+    base = f"/feeds/partners/{token[1]}"
+    answers = {
+        "feed": feed(client, token[1]),
+        "download": client.get(f"{base}/episodes/{episode.pk}.wav"),
+        "takedown list": client.get(f"{base}/takedowns.json"),
+    }
+    for name, response in answers.items():
+        assert response.status_code == 200, name
+        for header, value in PRIVATE_HEADERS.items():
+            assert response[header] == value, (name, header)
+    assert answers["feed"]["Cache-Control"] == "private, max-age=0, must-revalidate"
+    assert answers["download"]["Cache-Control"] == "private, no-store"
+    assert answers["takedown list"]["Cache-Control"] == "private, no-store"

@@ -7,8 +7,9 @@ from django.core.paginator import Paginator
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page, Site
 
+from hub.core.locale import active_locale
 from hub.partners.models import PartnerOrganisation
 
 register = template.Library()
@@ -24,13 +25,6 @@ def _viewer(context):
     return Viewer.of(request) if request is not None else public_viewer()
 
 
-def _active_locale():
-    try:
-        return Locale.get_active()
-    except Locale.DoesNotExist:
-        return Locale.get_default()
-
-
 @register.simple_tag(takes_context=True)
 def site_root(context):
     """The home page in the active language (falls back to the site's root page)."""
@@ -41,7 +35,7 @@ def site_root(context):
     root = None
     if site is not None:
         root = site.root_page
-        root = root.get_translation_or_none(_active_locale()) or root
+        root = root.get_translation_or_none(active_locale()) or root
     context.render_context["_hub_site_root"] = root
     return root
 
@@ -58,7 +52,7 @@ def main_navigation(context):
 
 @register.simple_tag
 def footer_partners():
-    return PartnerOrganisation.objects.filter(locale=_active_locale()).order_by("-is_coordinator", "name")
+    return PartnerOrganisation.objects.filter(locale=active_locale()).order_by("-is_coordinator", "name")
 
 
 @register.simple_tag(takes_context=True)
@@ -74,7 +68,7 @@ def language_links(context):
     request = context.get("request")
     page = context.get("page")
     alternates = context.get("alternate_urls")
-    current = _active_locale().language_code
+    current = active_locale().language_code
     translations = {}
     if isinstance(page, Page):
         from hub.access.policy import listed
