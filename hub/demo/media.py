@@ -123,6 +123,8 @@ def spoken_clip(text: str, voice: str, seconds: float, key: str) -> bytes:
                 "[0:a]volume=0.05[a];[1:a]volume=0.03[b];[2:a]adelay=1500|1500,apad[v];"
                 "[a][b][v]amix=inputs=3:duration=first:normalize=0,aformat=channel_layouts=stereo,"
                 f"afade=t=in:d=1,afade=t=out:st={max(seconds - 2, 0)}:d=2",
+                "-t",
+                str(seconds),
                 "-ar",
                 "44100",
                 "-c:a",
@@ -206,12 +208,14 @@ def episode_audio(segments: list[tuple[str, str]], key: str) -> tuple[bytes, lis
             labels.append(f"[v{index}]")
         mix = (
             "".join(labels)
-            + f"amix=inputs={len(labels)}:duration=longest:normalize=0,apad,atrim=0:{total:.2f},"
+            + f"amix=inputs={len(labels)}:duration=longest:normalize=0,apad=whole_dur={total:.2f},atrim=0:{total:.2f},"
             + "aformat=channel_layouts=stereo"
         )
         out = tmp_path / "episode.mp3"
         _run(
+            # The output's length is also bounded by -t: ffmpeg 7.1 sometimes kept running after
+            # the trim's end with apad in the graph (the demo load timed out on Debian 13).
             ["ffmpeg", "-nostdin", "-y", *inputs, "-filter_complex", ";".join([*chains, mix]),
-             "-ar", "44100", "-c:a", "libmp3lame", "-b:a", "128k", str(out)]
+             "-t", f"{total:.2f}", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", "128k", str(out)]
         )  # fmt: skip
         return out.read_bytes(), times
