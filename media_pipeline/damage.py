@@ -296,23 +296,25 @@ def scan_timeout(duration: float) -> float:
     return 120.0 + duration
 
 
+def _ffprobe_audio(info: ProbeInfo, *options: str) -> list[str]:
+    """ffprobe on the recording's audio stream, quiet but for errors, with ``options``."""
+    return [
+        tools.ffprobe(), "-hide_banner", "-v", "error", *info.input_args(),
+        "-select_streams", str(info.audio.index), *options,
+    ]  # fmt: skip
+
+
 def _first_packet_pos(info: ProbeInfo) -> int | None:
     done = run(
-        [
-            tools.ffprobe(),
-            "-hide_banner",
-            "-v",
-            "error",
-            *info.input_args(),
-            "-select_streams",
-            str(info.audio.index),
+        _ffprobe_audio(
+            info,
             "-read_intervals",
             "%+#1",
             "-show_entries",
             "packet=pos",
             "-of",
             "compact=p=0:nk=1",
-        ],
+        ),
         timeout=60,
         error=ProbeError,
         check=False,
@@ -336,20 +338,14 @@ def map_damage(info: ProbeInfo, *, on_progress: Callable[[float], None] | None =
     )
     if raw:
         scanner.first_packet_pos = _first_packet_pos(info)
-    argv = [
-        tools.ffprobe(),
-        "-hide_banner",
-        "-v",
-        "error",
-        *info.input_args(),
-        "-select_streams",
-        str(info.audio.index),
+    argv = _ffprobe_audio(
+        info,
         "-show_frames",
         "-show_entries",
         "frame=pts_time,pkt_pos,pkt_size,nb_samples,sample_rate",
         "-of",
         "compact=p=1:nk=0",
-    ]
+    )
 
     def on_line(line: str) -> None:
         scanner.feed_line(line)
